@@ -1,0 +1,622 @@
+"""Benchmark figures: how `check` scales with the size of the database.
+
+    .venv/bin/python scripts/bench.py                          # 100,000 professionals
+    .venv/bin/python scripts/bench.py --professionals 20000 --samples 200
+    .venv/bin/python scripts/bench.py --profile                # where the time goes
+
+Builds `bench/bench-100k.db` with `guarantee-tui seed` (bench/*.db is
+ignored by git) and reuses it while the size, the seed and the generated
+data are unchanged (`bench-100k.db-seed.json` beside it records them;
+`--rebuild` forces a new one), so reruns take seconds. Then prints, section
+by section:
+
+- the database: file size, row counts, how long seeding took;
+- `check CLAIM_REF`: latency of one claim, in-process, over random claims
+  after a warm-up (p50, p95);
+- `check --all`: claims per second, in-process, doing what the command does
+  (load in batches, evaluate, build the JSON, serialise it) into a null sink;
+- the same single-claim figures on the committed sample.db, and the ratio,
+  so growth is visible.
+
+These are figures for people, not tests: nothing fails on a slow machine.
+Targets at 100,000 professionals: p50 <= 5 ms, --all >= 2,000 claims/s.
+To add a section, write a function taking the `Bench` and returning its
+rows, and decorate it with `@section("Title")`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from guarantee_tui.i18n import Translator, translator
+from guarantee_tui.services.checks import check_claim, json_lines
+from guarantee_tui.services.seed import (
+    DEFAULT_ANCHOR,
+    DEFAULT_SEED,
+    Generator,
+    SeedOptions,
+    seed_database,
+)
+from guarantee_tui.store.engine import SCHEMA_REVISION, make_engine
+from guarantee_tui.store.models import Claim, ContactPurchase, Explanation, Professional, Review
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+SAMPLE_DB = ROOT / "sample.db"
+# The generated rows of this many professionals identify a bench database's data.
+FINGERPRINT_ROWS = 300
+WARM_UP = 20
+TARGET_P50_MS = 5.0
+TARGET_PER_SECOND = 2_000.0
+
+Rows = list[tuple[str, str]]
+
+
+@dataclass
+class Bench:
+    """What the sections share: options, the open databases, figures for later sections."""
+
+    args: argparse.Namespace
+    db: Path
+    tr: Translator = field(default_factory=lambda: translator("en"))
+    engine: Engine | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+
+    def big(self) -> Engine:
+        assert self.engine is not None, "the database section runs first"
+        return self.engine
+
+
+SECTIONS: list[tuple[str, Callable[[Bench], Rows]]] = []
+
+
+def section(title: str) -> Callable[[Callable[[Bench], Rows]], Callable[[Bench], Rows]]:
+    def register(fn: Callable[[Bench], Rows]) -> Callable[[Bench], Rows]:
+        SECTIONS.append((title, fn))
+        return fn
+
+    return register
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def number(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"
+
+
+def fingerprint(professionals: int, seed: int) -> str:
+    """Changes when the generator makes other data (judged on its first rows) or the schema."""
+    digest = hashlib.sha256(SCHEMA_REVISION.encode())
+    batch = next(Generator(professionals, seed).batches(FINGERPRINT_ROWS))
+    digest.update(repr(sorted(batch.rows.items())).encode())
+    return digest.hexdigest()[:16]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def claim_refs(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(Claim.ref).order_by(Claim.ref)).scalars())
+
+
+def latencies(engine: Engine, refs: list[str], samples: int) -> list[float]:
+    """Milliseconds of `check_claim` for `samples` random refs, after a warm-up."""
+    rng = random.Random(0)
+    at = DEFAULT_ANCHOR
+    for ref in rng.choices(refs, k=WARM_UP):
+        check_claim(engine, ref, at)
+    out = []
+    for ref in rng.choices(refs, k=samples):
+        start = time.perf_counter()
+        check_claim(engine, ref, at)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def latency_rows(values: list[float], refs: int) -> Rows:
+    return [
+        ("claims sampled", f"{number(len(values))} (of {number(refs)}, {WARM_UP} warm-up)"),
+        ("p50", f"{values and percentile(values, 0.5):.2f} ms"),
+        ("p95", f"{values and percentile(values, 0.95):.2f} ms"),
+        ("mean", f"{statistics.fmean(values):.2f} ms"),
+    ]
+
+
+def show_progress(done: int, total: int) -> None:
+    if done % 10_000 == 0 or done == total:
+        print(f"  {number(done)} / {number(total)}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def profiled(enabled: bool, title: str) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out)
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(20)
+        print(f"\n--- profile: {title} ---\n{out.getvalue()}", file=sys.stderr)
+
+
+# --- sections -------------------------------------------------------------------------
+
+
+@section("Machine")
+def machine(bench: Bench) -> Rows:
+    return [
+        ("python", platform.python_version()),
+        ("sqlite", sqlite3.sqlite_version),
+        ("cpus", str(os.cpu_count())),
+        ("platform", platform.platform(terse=True)),
+    ]
+
+
+@section("Database")
+def database(bench: Bench) -> Rows:
+    args, db = bench.args, bench.db
+    # "-seed.json": matched by the bench/*.db-* ignore rule.
+    marker = db.with_name(db.name + "-seed.json")
+    wanted = {
+        "professionals": args.professionals,
+        "seed": args.seed,
+        "data": fingerprint(args.professionals, args.seed),
+    }
+    recorded: dict[str, Any] = {}
+    if db.exists() and marker.exists() and not args.rebuild:
+        recorded = json.loads(marker.read_text())
+    reused = all(recorded.get(k) == v for k, v in wanted.items())
+    if not reused:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        print(f"Seeding {db} with {number(args.professionals)} professionals...", file=sys.stderr)
+        marker.unlink(missing_ok=True)
+        with profiled(args.profile, "seed"):
+            summary = seed_database(
+                str(db),
+                SeedOptions(professionals=args.professionals, seed=args.seed, replace=True),
+                progress=show_progress,
+            )
+        recorded = {**wanted, "seed_seconds": round(summary.seconds, 1)}
+        marker.write_text(json.dumps(recorded, indent=2) + "\n")
+    bench.engine = make_engine(str(db))
+    with bench.big().connect() as conn:
+        counts = {
+            name: int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+            for name, model in (
+                ("professionals", Professional),
+                ("contact purchases", ContactPurchase),
+                ("reviews", Review),
+                ("claims", Claim),
+                ("explanations", Explanation),
+            )
+        }
+    wal = Path(f"{db}-wal")
+    size = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    seeded = f"{number(recorded['seed_seconds'], 1)} s"
+    return [
+        ("file", str(db.relative_to(ROOT) if db.is_relative_to(ROOT) else db)),
+        ("size", megabytes(size)),
+        *((name, number(n)) for name, n in counts.items()),
+        ("seed time", seeded + (" (reused; measured when built)" if reused else "")),
+    ]
+
+
+@section("check CLAIM_REF: one claim, in-process")
+def single_claim(bench: Bench) -> Rows:
+    engine = bench.big()
+    refs = claim_refs(engine)
+    with profiled(bench.args.profile, "check one claim"):
+        values = latencies(engine, refs, bench.args.samples)
+    bench.figures["p50"] = percentile(values, 0.5)
+    bench.figures["p95"] = percentile(values, 0.95)
+    verdict = "met" if bench.figures["p50"] <= TARGET_P50_MS else "MISSED"
+    return [*latency_rows(values, len(refs)), ("target p50 <= 5 ms", verdict)]
+
+
+@section("check --all: every claim, as the command runs it")
+def all_claims(bench: Bench) -> Rows:
+    engine = bench.big()
+    rows: Rows = []
+    cpus = os.cpu_count() or 1
+    for jobs in sorted({1, cpus}):
+        with (
+            open(os.devnull, "w", encoding="utf-8") as sink,
+            profiled(bench.args.profile and jobs == 1, "--all"),
+        ):
+            start = time.perf_counter()
+            n = 0
+            for line in json_lines(engine, DEFAULT_ANCHOR, None, "en", jobs=jobs):
+                sink.write(line)
+                n += line.count("\n")
+            seconds = time.perf_counter() - start
+        rate = n / seconds if seconds else 0.0
+        bench.figures[f"all_{jobs}"] = rate
+        rows.append(
+            (
+                f"{jobs} process(es)",
+                f"{number(n)} claims in {seconds:.1f} s: {number(rate)} claims/s",
+            )
+        )
+    best = max(bench.figures[f"all_{j}"] for j in {1, cpus})
+    rows.append(("target >= 2,000 claims/s", "met" if best >= TARGET_PER_SECOND else "MISSED"))
+    return rows
+
+
+@section("sample.db: one claim, in-process")
+def sample(bench: Bench) -> Rows:
+    if not SAMPLE_DB.exists():
+        return [("sample.db", "missing: run 'guarantee-tui seed --db sample.db'")]
+    with tempfile.TemporaryDirectory() as tmp:
+        # A copy: opening a database switches it to WAL, which would change the committed file.
+        copy = Path(tmp) / "sample.db"
+        shutil.copyfile(SAMPLE_DB, copy)
+        engine = make_engine(str(copy))
+        try:
+            refs = claim_refs(engine)
+            values = latencies(engine, refs, bench.args.samples)
+        finally:
+            engine.dispose()
+    p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+    rows = [("size", megabytes(SAMPLE_DB.stat().st_size)), *latency_rows(values, len(refs))]
+    if "p50" in bench.figures:
+        rows.append(
+            (
+                "large / sample",
+                f"p50 x{bench.figures['p50'] / p50:.2f}, p95 x{bench.figures['p95'] / p95:.2f}",
+            )
+        )
+    return rows
+
+
+# --- the workspace -------------------------------------------------------------------
+
+PAINT_RUNS = 5
+PAINT_SCRIPT = Path(__file__).resolve().parent / "bench_paint.py"
+TARGET_PAINT_RATIO = 1.5
+TARGET_PAINT_GROWTH_MS = 300.0
+TARGET_OPEN_MS = 150.0
+
+
+def first_paint(*args: str) -> tuple[float, int]:
+    """Milliseconds from process start to first paint, and peak memory in KiB."""
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, str(PAINT_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    result: dict[str, Any] = json.loads(lines[-1]) if lines else {"error": done.stderr[-300:]}
+    if "error" in result:
+        raise RuntimeError(f"bench_paint {' '.join(args)}: {result['error']}")
+    return (float(result["painted"]) - started) * 1000, int(result["peak_kib"])
+
+
+def median_paint(*args: str, runs: int = PAINT_RUNS) -> tuple[float, int]:
+    results = [first_paint(*args) for _ in range(runs)]
+    return statistics.median(ms for ms, _ in results), max(kib for _, kib in results)
+
+
+@contextmanager
+def sample_copy() -> Iterator[Path]:
+    # A copy, so that the benchmark's own writes never touch the committed file.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "sample.db"
+        shutil.copyfile(SAMPLE_DB, copy)
+        yield copy
+
+
+@section("Start-up: process start to the first painted claim queue")
+def start_up(bench: Bench) -> Rows:
+    # Measured alternately with a bare Textual app, so machine noise hits both.
+    bare, _ = median_paint("bare")
+    with sample_copy() as copy:
+        small, small_kib = median_paint("queue", str(copy))
+    bare_again, _ = median_paint("bare")
+    bare = min(bare, bare_again)
+    large, large_kib = median_paint("queue", str(bench.db), runs=3)
+    ratio = small / bare
+    growth = large - small
+    return [
+        ("bare Textual app (one Static)", f"{bare:.0f} ms"),
+        ("queue on sample.db", f"{small:.0f} ms"),
+        (
+            "ratio (target <= 1.5x)",
+            f"x{ratio:.2f} ({'met' if ratio <= TARGET_PAINT_RATIO else 'MISSED'})",
+        ),
+        ("queue on the large database", f"{large:.0f} ms"),
+        (
+            "large - sample (target <= 300 ms)",
+            f"{growth:+.0f} ms ({'met' if growth <= TARGET_PAINT_GROWTH_MS else 'MISSED'})",
+        ),
+        ("peak memory, sample / large", f"{small_kib / 1024:.0f} / {large_kib / 1024:.0f} MiB"),
+    ]
+
+
+PRESS_SCRIPT = Path(__file__).resolve().parent / "bench_press.py"
+
+
+def press_times(*args: str) -> list[float]:
+    """Key-press-to-painted milliseconds measured by bench_press.py in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, str(PRESS_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"bench_press {' '.join(args)}: {done.stderr[-300:]}")
+    return [float(ms) for ms in json.loads(lines[-1])["times_ms"]]
+
+
+@section("Key press to an opened checklist (large database)")
+def open_claim(bench: Bench) -> Rows:
+    # Headless, with the key posted as the terminal driver posts it; the Pilot's
+    # idle waits would add a floor of their own to both figures.
+    bare = press_times("bare")
+    timings = press_times("claim", str(bench.db))
+    # The first presses pay for cold pages and the import of the claim screen.
+    typical = statistics.median(timings[2:])
+    floor = statistics.median(bare[2:])
+    return [
+        ("presses", str(len(timings))),
+        ("bare Textual, Enter to a pushed screen painted (median)", f"{floor:.0f} ms"),
+        (
+            "Enter to the claim's checklist painted (median, target <= 150 ms)",
+            f"{typical:.0f} ms ({'met' if typical <= TARGET_OPEN_MS else 'MISSED'})",
+        ),
+        ("ratio to bare Textual", f"x{typical / floor:.1f}"),
+        ("first press / slowest", f"{timings[0]:.0f} / {max(timings):.0f} ms"),
+    ]
+
+
+# --- the decision log -----------------------------------------------------------------
+
+LOG_ENTRIES = 1_000_000
+TARGET_VERIFY_PER_SECOND = 50_000.0
+
+
+def build_log(path: Path, entries: int) -> float:
+    """A database whose log holds `entries` realistic entries; returns seconds taken."""
+    from guarantee_tui.store.log import GENESIS, NewEntry, canonical_json, entry_hash
+    from guarantee_tui.store.migrate import upgrade
+    from guarantee_tui.store.models import LogEntry, LogHead
+
+    start = time.perf_counter()
+    path.unlink(missing_ok=True)
+    engine = make_engine(str(path), create=True)
+    upgrade(engine)
+    rng = random.Random(7)
+    letter = "Objet : votre demande de garantie CL-{n}\n\n" + "Lorem ipsum dolor sit amet. " * 30
+    checklist = canonical_json(
+        {
+            "conditions": [
+                {"id": f"c{i}", "status": "met", "evidence": "Evidence text " * 6}
+                for i in range(15)
+            ]
+        }
+    )
+    agents = ["Camille Laurent", "Julien Morel", "Inês Costa", "Tiago Rocha"]
+    previous = GENESIS
+    at = DEFAULT_ANCHOR.replace(year=2024)
+    batch: list[dict[str, Any]] = []
+    with engine.begin() as conn:
+        for seq in range(1, entries + 1):
+            at += timedelta(seconds=rng.randint(5, 90))
+            decision = seq % 20 == 0
+            claim = f"CL-{rng.randint(1, 50_000):06d}"
+            entry = NewEntry(
+                at=at,
+                agent=agents[seq % 4],
+                role="agent",
+                action=rng.choice(["approve", "reject", "suspend"])
+                if decision
+                else "mark_truthful",
+                claim_ref=claim,
+                professional_ref=f"FR-{rng.randint(1, 99_999):05d}",
+                market="FR",
+                letter_language="fr" if decision else None,
+                letter_text=letter.format(n=seq) if decision else None,
+                reason="Conditions non remplies." if decision else None,
+                refund_credits=rng.randint(100, 400) if decision else None,
+                checklist=checklist if decision else None,
+                details=None if decision else canonical_json({"contact_ref": f"L-{seq:07d}"}),
+            )
+            digest = entry_hash(seq, entry, previous)
+            row = {
+                f: getattr(entry, f)
+                for f in (
+                    "at",
+                    "agent",
+                    "role",
+                    "action",
+                    "claim_ref",
+                    "professional_ref",
+                    "market",
+                    "letter_language",
+                    "letter_text",
+                    "reason",
+                    "refund_credits",
+                    "checklist",
+                    "details",
+                )
+            }
+            batch.append({**row, "seq": seq, "prev_hash": previous, "hash": digest})
+            previous = digest
+            if len(batch) == 20_000:
+                conn.execute(insert(LogEntry), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(LogEntry), batch)
+        conn.execute(update(LogHead).values(seq=entries, hash=previous))
+    from guarantee_tui.services.agents import SUPERVISOR, set_role
+
+    # The screens measure what a supervisor sees: every entry.
+    set_role(engine, "Sofia Martins", SUPERVISOR, DEFAULT_ANCHOR)
+    engine.dispose()
+    return time.perf_counter() - start
+
+
+@section("Decision log: log verify and the log screen at 1,000,000 entries")
+def log_at_scale(bench: Bench) -> Rows:
+    from guarantee_tui.services.log import verify
+
+    path = ROOT / "bench" / "bench-log-1m.db"
+    marker = path.with_name(path.name + ".entries")
+    rows: Rows = []
+    current = marker.exists() and marker.read_text() == f"{LOG_ENTRIES} {SCHEMA_REVISION}"
+    if not current or bench.args.rebuild:
+        seconds = build_log(path, LOG_ENTRIES)
+        marker.write_text(f"{LOG_ENTRIES} {SCHEMA_REVISION}")
+        rows.append(("built in", f"{seconds:.0f} s"))
+    rows.append(("size", megabytes(path.stat().st_size)))
+    engine = make_engine(str(path))
+    try:
+        with profiled(bench.args.profile, "log verify"):
+            start = time.perf_counter()
+            result = verify(engine)
+            seconds = time.perf_counter() - start
+    finally:
+        engine.dispose()
+    rate = result.count / seconds
+    rows.append(
+        (
+            "log verify",
+            f"{'OK' if result.ok else 'BROKEN'} {number(result.count)} entries in {seconds:.1f} s",
+        )
+    )
+    rows.append(
+        (
+            "entries/s (target >= 50,000)",
+            f"{number(rate)} ({'met' if rate >= TARGET_VERIFY_PER_SECOND else 'MISSED'})",
+        )
+    )
+    try:
+        opened = statistics.median(log_opening(str(path)) for _ in range(3))
+        rows.append(
+            ("l to the first painted page of the log (target: instant)", f"{opened:.0f} ms")
+        )
+    except RuntimeError as exc:
+        rows.append(("l to the first painted page of the log", f"not measured: {exc}"))
+    return rows
+
+
+def log_opening(db: str) -> float:
+    """Milliseconds from pressing `l` to the log's first page painted."""
+    done = subprocess.run(
+        [sys.executable, str(PAINT_SCRIPT), "log", db],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    result: dict[str, Any] = json.loads(lines[-1]) if lines else {"error": done.stderr[-300:]}
+    if "error" in result:
+        raise RuntimeError(str(result["error"]))
+    return (float(result["painted"]) - float(result["pressed"])) * 1000
+
+
+@section("Phone desk: lookup per keystroke (large database)")
+def phone_lookup(bench: Bench) -> Rows:
+    try:
+        from bench_phone import lookup_latency
+    except ImportError:
+        return [("lookup", "scripts/bench_phone.py is missing")]
+    rows: list[tuple[str, str]] = lookup_latency(str(bench.db), bench.args.samples)
+    return rows
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def default_db(professionals: int) -> Path:
+    label = f"{professionals // 1000}k" if professionals % 1000 == 0 else str(professionals)
+    return ROOT / "bench" / f"bench-{label}.db"
+
+
+def print_section(title: str, rows: Rows) -> None:
+    width = max((len(k) for k, _ in rows), default=0)
+    print(f"\n{title}\n{'-' * len(title)}")
+    for key, value in rows:
+        print(f"  {key.ljust(width)}  {value}")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Benchmark figures for guarantee-tui's check on a large seeded database."
+    )
+    parser.add_argument("--professionals", type=int, default=100_000, metavar="N")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S")
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="default: bench/bench-100k.db (for N=100000)"
+    )
+    parser.add_argument("--samples", type=int, default=300, metavar="K")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="seed the database again even if it is current"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile statistics on stderr"
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="TITLE", help="run only sections whose title has this"
+    )
+    args = parser.parse_args(argv)
+    db = (args.db or default_db(args.professionals)).resolve()
+    bench = Bench(args, db)
+    try:
+        for title, fn in SECTIONS:
+            wanted = not args.only or any(o.lower() in title.lower() for o in args.only)
+            if wanted or fn is database:
+                print_section(title, fn(bench))
+    finally:
+        if bench.engine is not None:
+            bench.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Child process for scripts/bench.py: key press to a painted screen.
+
+    python scripts/bench_press.py bare
+    python scripts/bench_press.py claim DB
+
+Runs headless and prints one JSON line with the milliseconds from a key event
+reaching the app (posted exactly as the terminal driver posts it) to the
+moment the compositor has painted the new screen with its data. `bare` is
+plain Textual pushing a one-line screen: the floor any app pays, measured in
+the same run so the parent can report a ratio. `claim` presses Enter on the
+queue of the app on DB and waits for the claim's checklist to be painted,
+then Escape, a cursor move, and again.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.screen import Screen
+from textual.widgets import Static
+
+PRESSES = 14
+SETTLE_S = 0.4
+DEADLINE_S = 120
+
+
+def post_key(app: App[Any], key: str, character: str | None) -> None:
+    app.post_message(events.Key(key, character))
+
+
+class Timings:
+    def __init__(self) -> None:
+        self.pressed = 0.0
+        self.times: list[float] = []
+
+    def press(self, app: App[Any]) -> None:
+        self.pressed = time.perf_counter()
+        post_key(app, "enter", "\r")
+
+    def painted(self) -> None:
+        self.times.append((time.perf_counter() - self.pressed) * 1000)
+
+
+def bare() -> list[float]:
+    timings = Timings()
+
+    class Shown(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("claim")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.app.call_later, self.app.painted)  # type: ignore[attr-defined]
+
+    class Bare(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [("enter", "open")]
+
+        def compose(self) -> ComposeResult:
+            yield Static("queue")
+
+        def on_mount(self) -> None:
+            self.set_timer(SETTLE_S, lambda: timings.press(self))
+            self.set_timer(DEADLINE_S, lambda: self.exit(return_code=1))
+
+        def action_open(self) -> None:
+            self.push_screen(Shown())
+
+        def painted(self) -> None:
+            timings.painted()
+            self.pop_screen()
+            if len(timings.times) >= PRESSES:
+                self.exit()
+            else:
+                self.set_timer(SETTLE_S, lambda: timings.press(self))
+
+    Bare().run(headless=True, size=(120, 40))
+    return timings.times
+
+
+def claim(db: str) -> list[float]:
+    from guarantee_tui.config import Settings
+    from guarantee_tui.services.claim_view import ClaimView
+    from guarantee_tui.ui.app import GuaranteeApp
+    from guarantee_tui.ui.screens.claim import ClaimScreen
+    from guarantee_tui.ui.widgets.lazy_table import LazyTable
+
+    timings = Timings()
+    loaded = ClaimScreen._loaded
+
+    def claim_loaded(self: ClaimScreen, view: ClaimView) -> None:
+        first = self.view is None
+        loaded(self, view)
+        if first:
+            self.call_after_refresh(self.app.call_later, measured.painted)
+
+    ClaimScreen._loaded = claim_loaded  # type: ignore[method-assign]
+
+    class Measured(GuaranteeApp):
+        moves = 0
+
+        async def on_mount(self) -> None:
+            # Textual calls GuaranteeApp.on_mount itself (handlers run along the MRO).
+            self.set_timer(DEADLINE_S, lambda: self.exit(return_code=1))
+            self.set_interval(0.05, self.wait_for_rows, name="rows")
+
+        def wait_for_rows(self) -> None:
+            tables = self.screen.query(LazyTable)
+            if self.moves == 0 and tables and tables.first().cursor is not None:
+                self.moves = 1
+                self.set_timer(SETTLE_S, lambda: timings.press(self))
+
+        def painted(self) -> None:
+            timings.painted()
+            post_key(self, "escape", "\x1b")
+            if len(timings.times) >= PRESSES:
+                self.exit()
+                return
+            # Another claim next time, as an agent going down the queue would.
+            self.moves += 1
+            for _ in range(self.moves % 3):
+                self.call_later(post_key, self, "j", "j")
+            self.set_timer(SETTLE_S, lambda: timings.press(self))
+
+    measured = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
+    measured.run(headless=True, size=(120, 40))
+    if measured.return_code:
+        raise SystemExit("no claim painted before the deadline")
+    return timings.times
+
+
+def main(argv: list[str]) -> int:
+    times = bare() if argv[1] == "bare" else claim(argv[2])
+    print(json.dumps({"times_ms": times}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,3 @@
+from guarantee_tui.cli import main
+
+raise SystemExit(main())

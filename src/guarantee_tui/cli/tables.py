@@ -1,0 +1,46 @@
+"""Readable terminal output for people (the JSON forms are for programs)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from guarantee_tui.i18n import Translator
+from guarantee_tui.policy import CONDITION_LABELS, Checklist
+from guarantee_tui.presentation import action_label, status_label, status_mark, verdict_label
+
+
+def print_checklist(checklist: Checklist, tr: Translator) -> None:
+    console = Console(highlight=False)
+    title = Text(
+        tr(
+            "Claim {claim} · {professional} · {market} · at {at}",
+            claim=checklist.claim or "-",
+            professional=checklist.professional,
+            market=str(checklist.market),
+            at=tr.moment(checklist.at, "UTC") + " UTC",
+        )
+    )
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column(tr("Condition"), overflow="fold", max_width=40)
+    table.add_column(tr("Status"), no_wrap=True)
+    table.add_column(tr("Evidence"), overflow="fold")
+    for result in checklist.results:
+        table.add_row(
+            Text(tr(CONDITION_LABELS[result.id])),
+            Text(f"{status_mark(result.status)} {status_label(result.status, tr)}"),
+            Text(tr.render(result.evidence)),
+        )
+    console.print(table)
+    refund = tr.credits(checklist.refund_credits) if checklist.refund_credits is not None else "-"
+    console.print(
+        Text(
+            tr(
+                "Verdict: {verdict}. Recommended action: {action}. Refund: {refund}.",
+                verdict=verdict_label(checklist.verdict, tr),
+                action=action_label(checklist.action, tr),
+                refund=refund,
+            )
+        )
+    )

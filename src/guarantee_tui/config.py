@@ -1,0 +1,235 @@
+"""Settings: database, UI language, agent and role; the support lines' closures.
+
+Each of db, lang, agent and role comes from, in order of precedence: the
+command line, an environment variable, the TOML config file in the user's
+config directory, a default.
+
+The office hours of the support lines are set in the config file only::
+
+    db = "/srv/guarantee.db"
+    agent = "Ana"
+
+    # Whether the country's public holidays close a market's line (default:
+    # true for every market). One value for all markets...
+    holidays = true
+    # ...or one per market; a string names a subdivision of the country whose
+    # own holidays apply too (the `holidays` package's codes, e.g. PT "11"
+    # for the district of Lisbon, FR "57" for Moselle).
+    # [holidays]
+    # FR = true
+    # PT = "11"
+
+    # Extra days a line is closed (a company day off), per market.
+    [closures]
+    FR = ["2026-12-24", "2026-12-31"]
+    PT = ["2026-12-24"]
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+from platformdirs import user_config_path
+
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    Translator,
+    UnknownLanguage,
+    normalise_language,
+)
+
+APP_NAME: Final = "guarantee-tui"
+CONFIG_ENV: Final = "GUARANTEE_TUI_CONFIG"
+ENV: Final = {
+    "db": "GUARANTEE_TUI_DB",
+    "lang": "GUARANTEE_TUI_LANG",
+    "agent": "GUARANTEE_TUI_AGENT",
+    "role": "GUARANTEE_TUI_ROLE",
+}
+ROLES: Final = ("agent", "supervisor")
+MARKETS: Final = ("FR", "PT")
+# Settings of the config file that are not strings (and have no variable).
+HOURS_KEYS: Final = ("holidays", "closures")
+
+
+class ConfigError(UserError):
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "{source}: {key}: {problem}", source=self.source, key=self.key, problem=tr(self.problem)
+        )
+
+
+def _no_closures() -> Mapping[str, frozenset[date]]:
+    return MappingProxyType({})
+
+
+def _all_holidays() -> Mapping[str, bool | str]:
+    return MappingProxyType(dict.fromkeys(MARKETS, True))
+
+
+@dataclass(frozen=True, slots=True)
+class HoursSettings:
+    """When the support lines close besides nights and weekends."""
+
+    # Per market: True (the country's public holidays close the line), False
+    # (they do not), or a subdivision code whose holidays apply as well.
+    holidays: Mapping[str, bool | str] = field(default_factory=_all_holidays)
+    # Per market: extra days the line is closed.
+    closures: Mapping[str, frozenset[date]] = field(default_factory=_no_closures)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str | None = None
+    lang: str = DEFAULT_LANGUAGE
+    agent: str | None = None
+    role: str = "agent"
+    config_file: Path | None = None
+    hours: HoursSettings = field(default_factory=HoursSettings)
+
+
+def config_path() -> Path:
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(str(path), "-", str(exc)) from exc  # the parser's own words
+
+
+def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, str]:
+    data = _read(path) if data is None else data
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key in HOURS_KEYS:
+            continue
+        if key not in ENV:
+            raise ConfigError(
+                str(path),
+                key,
+                N_("unknown setting (known: db, lang, agent, role, holidays, closures)"),
+            )
+        if not isinstance(value, str):
+            raise ConfigError(str(path), key, N_("must be a string"))
+        values[key] = value
+    return values
+
+
+def load_settings(
+    overrides: Mapping[str, str | None] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from the config file, the environment and `overrides` (the command line)."""
+    env = os.environ if environ is None else environ
+    path = config_path()
+    data = _read(path)
+    merged: dict[str, tuple[str, str]] = {
+        key: (str(path), value) for key, value in _from_file(path, data).items()
+    }
+    for key, var in ENV.items():
+        if env.get(var):
+            merged[key] = (var, env[var])
+    for key, value in (overrides or {}).items():
+        if value:
+            merged[key] = (f"--{key}", value)
+    values: dict[str, str] = {}
+    for key, (source, value) in merged.items():
+        if key == "lang":
+            try:
+                value = normalise_language(value)
+            except UnknownLanguage:
+                raise ConfigError(
+                    source, value, N_("unknown language (use en, fr or pt)")
+                ) from None
+        if key == "role" and value not in ROLES:
+            raise ConfigError(source, value, N_("unknown role (use agent or supervisor)"))
+        values[key] = value
+    return Settings(
+        db=values.get("db"),
+        lang=values.get("lang", DEFAULT_LANGUAGE),
+        agent=values.get("agent") or _login_name(),
+        role=values.get("role", "agent"),
+        config_file=path if path.is_file() else None,
+        hours=hours_settings(data, str(path)),
+    )
+
+
+def _subdivision_ok(market: str, code: str) -> bool:
+    import holidays
+
+    return code in holidays.country_holidays(market).subdivisions
+
+
+def hours_settings(data: Mapping[str, Any], source: str = "-") -> HoursSettings:
+    """The `holidays` and `closures` of a config file's data (see the module's docstring)."""
+    flags: dict[str, bool | str] = dict.fromkeys(MARKETS, True)
+    given = data.get("holidays", True)
+    if isinstance(given, bool):
+        flags = dict.fromkeys(MARKETS, given)
+    elif isinstance(given, Mapping):
+        for market, value in given.items():
+            key = f"holidays.{market}"
+            if market not in MARKETS:
+                raise ConfigError(source, key, N_("unknown market (use FR or PT)"))
+            if isinstance(value, str) and not _subdivision_ok(market, value):
+                raise ConfigError(source, key, N_("unknown subdivision of this country"))
+            if not isinstance(value, bool | str):
+                raise ConfigError(source, key, N_("must be true, false or a subdivision code"))
+            flags[market] = value
+    else:
+        raise ConfigError(source, "holidays", N_("must be true, false or a table of markets"))
+    closures: dict[str, frozenset[date]] = {}
+    given_closures = data.get("closures", {})
+    if not isinstance(given_closures, Mapping):
+        raise ConfigError(source, "closures", N_("must be a table of markets"))
+    for market, days in given_closures.items():
+        key = f"closures.{market}"
+        if market not in MARKETS:
+            raise ConfigError(source, key, N_("unknown market (use FR or PT)"))
+        if not isinstance(days, list):
+            raise ConfigError(source, key, N_("must be a list of dates (YYYY-MM-DD)"))
+        parsed: set[date] = set()
+        for day in days:
+            if isinstance(day, date) and not hasattr(day, "hour"):
+                parsed.add(day)
+            elif isinstance(day, str):
+                try:
+                    parsed.add(date.fromisoformat(day.strip()))
+                except ValueError:
+                    raise ConfigError(
+                        source, key, N_("must be a list of dates (YYYY-MM-DD)")
+                    ) from None
+            else:
+                raise ConfigError(source, key, N_("must be a list of dates (YYYY-MM-DD)"))
+        closures[market] = frozenset(parsed)
+    return HoursSettings(MappingProxyType(flags), MappingProxyType(closures))
+
+
+def _login_name() -> str | None:
+    """Who is at the keyboard when nobody said: the system's login name."""
+    import getpass
+
+    try:
+        return getpass.getuser() or None
+    except (KeyError, OSError):
+        return None

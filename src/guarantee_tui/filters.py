@@ -1,0 +1,54 @@
+"""What the screens ask for a list of: filters, sort orders, the rows that come back.
+
+Plain data with no database import, so a screen can hold them before the
+database layer has even been loaded (the app's first paint does not wait
+for SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+__all__ = ["SORT_COLUMNS", "QueueFilter", "QueueRow", "QueueSort"]
+
+SORT_COLUMNS: Final = (
+    "claim",
+    "company",
+    "market",
+    "submitted",
+    "age",
+    "status",
+    "verdict",
+    "action",
+    "refund",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    text: str = ""
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    markets: frozenset[str] = field(default_factory=frozenset)
+    verdicts: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSort:
+    # None: open claims first, oldest first.
+    column: str | None = None
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    claim_ref: str
+    professional_ref: str
+    company: str
+    market: str
+    submitted_at: datetime
+    status: str
+    verdict: str | None
+    action: str | None
+    refund_credits: int | None

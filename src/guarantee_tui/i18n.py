@@ -1,0 +1,273 @@
+"""Translation and locale formatting: the one place text meets a language.
+
+Source strings are English. `Translator` wraps a gettext catalog and a Babel
+locale; everything a person reads (labels, evidence, letters, dates, numbers,
+credits) goes through one. Catalogs live in `locales/` at the repository root
+and inside the installed package; a compiled `.mo` is used when the build made
+one, otherwise the `.po` is compiled in memory so a source checkout works
+as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Final
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton, format_time, get_time_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+
+from guarantee_tui.policy.calendar import to_local
+from guarantee_tui.policy.messages import (
+    N_,
+    Credits,
+    Duration,
+    Items,
+    Message,
+    Moment,
+    Param,
+    Percent,
+)
+
+DOMAIN: Final = "messages"
+DEFAULT_LANGUAGE: Final = "en"
+
+# UI language code -> (catalog directory, Babel locale).
+_LANGUAGES: Final[dict[str, tuple[str | None, str]]] = {
+    "en": (None, "en_GB"),
+    "fr": ("fr", "fr_FR"),
+    "pt": ("pt_PT", "pt_PT"),
+}
+LANGUAGES: Final = tuple(_LANGUAGES)
+
+# How a date reads best in running text, per language: "12 Mar 2026",
+# "12 mars 2026", "12 de março de 2026".
+_DATE_STYLE: Final = {"en": "medium", "fr": "medium", "pt": "long"}
+# Compact dates for table columns.
+_SHORT_DATE_STYLE: Final = {"en": "medium", "fr": "medium", "pt": "medium"}
+
+
+class UnknownLanguage(ValueError):
+    pass
+
+
+def catalog_dirs() -> tuple[Path, ...]:
+    """Where catalogs may be: inside the installed package, then the source tree."""
+    here = Path(__file__).resolve().parent
+    return (here / "locales", here.parent.parent / "locales")
+
+
+def _load_catalog(directory: str) -> gettext.NullTranslations:
+    for root in catalog_dirs():
+        base = root / directory / "LC_MESSAGES"
+        mo = base / f"{DOMAIN}.mo"
+        if mo.is_file():
+            with mo.open("rb") as f:
+                return gettext.GNUTranslations(f)
+        po = base / f"{DOMAIN}.po"
+        if po.is_file():
+            with po.open("rb") as f:
+                catalog = read_po(f)
+            buffer = BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            buffer.seek(0)
+            return gettext.GNUTranslations(buffer)
+    raise FileNotFoundError(f"no catalog for {directory!r} in {catalog_dirs()}")
+
+
+def normalise_language(code: str) -> str:
+    """Accepts en, fr, pt and the usual longer spellings (fr_FR, pt-PT, ...)."""
+    key = code.strip().replace("-", "_").split("_")[0].lower()
+    if key not in _LANGUAGES:
+        raise UnknownLanguage(code)
+    return key
+
+
+class Translator:
+    """A language: its catalog and its locale's ways of writing dates and numbers."""
+
+    def __init__(self, language: str) -> None:
+        self.language = normalise_language(language)
+        directory, locale = _LANGUAGES[self.language]
+        self.locale = Locale.parse(locale)
+        self.locale_name = locale
+        self._catalog: gettext.NullTranslations = (
+            gettext.NullTranslations() if directory is None else _load_catalog(directory)
+        )
+        # Checklists format thousands of times and lists: Babel's general path
+        # is the slow part, so the locale's own patterns are read once.
+        self._hh_mm = str(get_time_format("short", locale=self.locale).pattern) == "HH:mm"
+        self._list_patterns = {
+            style: self.locale.list_patterns[style] for style in ("standard", "or")
+        }
+
+    # --- text ---------------------------------------------------------------
+
+    def gettext(self, text: str) -> str:
+        return self._catalog.gettext(text)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog.ngettext(singular, plural, n)
+
+    def __call__(self, text: str, /, **params: object) -> str:
+        """Translates `text` and fills its `{placeholders}` (values used as given)."""
+        translated = self._catalog.gettext(text)
+        return translated.format_map(params) if params else translated
+
+    def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """Like `__call__` with plural forms; `{n}` is `n` formatted for the locale."""
+        translated = self._catalog.ngettext(singular, plural, n)
+        return translated.format_map({"n": self.number(n), **params})
+
+    def render(self, message: Message) -> str:
+        """A policy message in this language, every parameter formatted."""
+        if message.plural is not None:
+            text = self._catalog.ngettext(message.text, message.plural, message.count or 0)
+        else:
+            text = self._catalog.gettext(message.text)
+        if not message.params:
+            return text
+        return text.format_map({k: self.param(v) for k, v in message.params.items()})
+
+    def param(self, value: Param) -> str:
+        match value:
+            case bool():
+                raise TypeError("booleans are not message parameters")
+            case str():
+                return value
+            case int():
+                return self.number(value)
+            case datetime():
+                raise TypeError("use Moment for instants")
+            case date():
+                return self.date(value)
+            case Moment(at, zone, with_time):
+                return self.moment(at, zone) if with_time else self.date(to_local(at, zone))
+            case Credits(amount):
+                return self.credits(amount)
+            case Percent(v):
+                return self.percent(v)
+            case Duration(delta):
+                return self.duration(delta)
+            case Items(items, style):
+                return self.items([self.param(i) for i in items], style)
+            case Message():
+                return self.render(value)
+        raise TypeError(f"not a message parameter: {value!r}")
+
+    # --- numbers, dates, lists ---------------------------------------------
+
+    def number(self, value: int | float) -> str:
+        return _format_number(value, self.locale_name)
+
+    def credits(self, amount: int) -> str:
+        return self.plural("{n} credit", "{n} credits", amount)
+
+    def percent(self, value: float) -> str:
+        """`value` in percent points (80 -> "80 %")."""
+        return str(format_percent(value / 100, locale=self.locale))
+
+    def date(self, value: date, *, short: bool = False) -> str:
+        style = (_SHORT_DATE_STYLE if short else _DATE_STYLE)[self.language]
+        return _format_date(value, style, self.locale_name)
+
+    def day_month(self, value: dt.date) -> str:
+        """A date without its year, for dense tables ("16 Jun", "16 juin", "16/06")."""
+        return str(format_skeleton("dMMM", value, locale=self.locale))
+
+    def time(self, value: datetime) -> str:
+        if self._hh_mm:
+            return f"{value.hour:02d}:{value.minute:02d}"
+        return str(format_time(value, "short", locale=self.locale))
+
+    def weekday_time(self, value: datetime) -> str:
+        """A day of the coming week and a time ("Mon 08:00", "lun. 08:00")."""
+        return str(format_skeleton("EHm", value, locale=self.locale))
+
+    def time_of_day(self, value: dt.time) -> str:
+        return str(format_time(value, "short", locale=self.locale))
+
+    def moment(self, at: datetime, zone: str | None = None) -> str:
+        """Date and wall-clock time, in `zone` when given ("12 Mar 2026 14:05")."""
+        if zone is None:
+            # Equal instants in different zones are equal keys: no cache here.
+            return self(N_("{date} {time}"), date=self.date(at.date()), time=self.time(at))
+        return _format_moment(self, at, zone)
+
+    def duration(self, delta: timedelta) -> str:
+        minutes = int(delta.total_seconds() // 60)
+        hours, rest = divmod(minutes, 60)
+        if rest == 0:
+            return self(N_("{hours} h"), hours=self.number(hours))
+        if hours == 0:
+            return self(N_("{minutes} min"), minutes=self.number(rest))
+        return self(N_("{hours} h {minutes} min"), hours=self.number(hours), minutes=f"{rest:02d}")
+
+    def items(self, values: Iterable[str], style: str = "and") -> str:
+        values = list(values)
+        if not values:
+            return ""
+        if style == "clauses":
+            return "; ".join(values)
+        patterns = self._list_patterns["or" if style == "or" else "standard"]
+        if len(values) == 1:
+            return values[0]
+        if len(values) == 2:
+            return str(patterns["2"]).format(*values)
+        text = str(patterns["start"]).format(values[0], values[1])
+        for value in values[2:-1]:
+            text = str(patterns["middle"]).format(text, value)
+        return str(patterns["end"]).format(text, values[-1])
+
+
+@cache
+def _format_date(value: date, style: str, locale: str) -> str:
+    # Dates repeat a lot in checklists and batch output; Babel is the slow part.
+    return str(format_date(value, style, locale=locale))
+
+
+@lru_cache(maxsize=8192)
+def _format_moment(tr: Translator, at: datetime, zone: str) -> str:
+    # The same instants recur across the conditions of one checklist.
+    local = to_local(at, zone)
+    return tr(N_("{date} {time}"), date=tr.date(local.date()), time=tr.time(local))
+
+
+@cache
+def _format_number(value: int | float, locale: str) -> str:
+    return str(format_decimal(value, locale=locale))
+
+
+@cache
+def translator(language: str) -> Translator:
+    return Translator(normalise_language(language))
+
+
+_LANGUAGE_IN_UI = {"en": N_("English"), "fr": N_("French"), "pt": N_("Portuguese")}
+
+
+def language_name(code: str, tr: Translator) -> str:
+    """A language named in the reader's language ("French", "francês")."""
+    return tr(_LANGUAGE_IN_UI[normalise_language(code)])
+
+
+# The UI languages, each named in its own language.
+LANGUAGE_NAMES: Final[Mapping[str, str]] = {"en": "English", "fr": "Français", "pt": "Português"}
+
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "N_",
+    "Translator",
+    "language_name",
+    "normalise_language",
+    "translator",
+]

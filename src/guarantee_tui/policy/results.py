@@ -1,0 +1,102 @@
+"""What evaluating a claim yields: a result per condition, a verdict, an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from guarantee_tui.policy.facts import Market, Purchase
+from guarantee_tui.policy.messages import Message
+
+
+class ConditionId(StrEnum):
+    """Every condition of POLICY.md, in checklist order."""
+
+    FIRST_TWENTY_CONTACTS = "first_twenty_contacts"
+    NO_JOB_WON = "no_job_won"
+    NO_PREVIOUS_REFUND = "no_previous_refund"
+    PROFILE_COMPLETE = "profile_complete"
+    TRUST_LABELS = "trust_labels"
+    PRIORITY_DISCOUNT_CHANNEL = "priority_discount_channel"
+    PURCHASE_WINDOW = "purchase_window"
+    NO_PAYMENT_INCIDENT = "no_payment_incident"
+    FIRST_CONTACT_24H = "first_contact_24h"
+    CONTACT_REVIEWS = "contact_reviews"
+    FORMER_CLIENT_REVIEWS = "former_client_reviews"
+    WAITING_PERIOD = "waiting_period"
+    ACTIVE_PACK = "active_pack"
+    EXPLANATIONS_COMPLETE = "explanations_complete"
+    EXPLANATIONS_VERIFIED = "explanations_verified"
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    PENDING = "pending"
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    SUSPEND = "suspend"
+    WAIT = "wait"
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionResult:
+    id: ConditionId
+    status: Status
+    evidence: Message
+    # The contacts this result points at (offenders, or the ones still open),
+    # so a screen can flag their rows.
+    contacts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    """The dates that frame a professional's guarantee."""
+
+    purchases: int  # how many of the 20 are bought (0..20)
+    first_purchase_at: datetime | None
+    twentieth_purchase_at: datetime | None
+    # The 20th purchase must come no later than this.
+    purchase_deadline: datetime | None
+    # A claim can be judged from this moment (20th purchase + 1 month).
+    claimable_from: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    professional: str
+    market: Market
+    claim: str | None
+    at: datetime
+    results: tuple[ConditionResult, ...]
+    verdict: Verdict
+    action: Action
+    refund_credits: int | None
+    milestones: Milestones
+    # The (up to) 20 contacts the guarantee concerns, in order.
+    contacts: tuple[Purchase, ...]
+    # With the same facts, every status stays as it is until this instant
+    # (None: for ever). Lets a stored verdict be refreshed exactly when
+    # time alone would change it, such as the end of the waiting period.
+    stable_until: datetime | None = None
+
+    def result(self, condition: ConditionId | str) -> ConditionResult:
+        for r in self.results:
+            if r.id == condition:
+                return r
+        raise KeyError(condition)
+
+    @property
+    def failed(self) -> tuple[ConditionResult, ...]:
+        return tuple(r for r in self.results if r.status is Status.NOT_MET)

@@ -1,0 +1,101 @@
+"""Words and marks for the policy's enumerations, shared by the CLI and the screens."""
+
+from __future__ import annotations
+
+from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.policy import Action, Status, Verdict
+
+_STATUS = {
+    Status.MET: N_("met"),
+    Status.NOT_MET: N_("not met"),
+    Status.PENDING: N_("pending"),
+    Status.UNKNOWN: N_("unknown"),
+}
+# Marks that read without colour too.
+_STATUS_MARK = {Status.MET: "✔", Status.NOT_MET: "✘", Status.PENDING: "…", Status.UNKNOWN: "?"}
+VERDICT_TEXT = _VERDICT = {
+    Verdict.ELIGIBLE: N_("eligible"),
+    Verdict.NOT_ELIGIBLE: N_("not eligible"),
+    Verdict.PENDING: N_("pending"),
+}
+_ACTION = {
+    Action.APPROVE: N_("approve"),
+    Action.REJECT: N_("reject"),
+    Action.SUSPEND: N_("suspend"),
+    Action.WAIT: N_("wait"),
+}
+
+
+def status_label(status: Status | str, tr: Translator) -> str:
+    return tr(_STATUS[Status(status)])
+
+
+def status_mark(status: Status | str) -> str:
+    return _STATUS_MARK[Status(status)]
+
+
+def verdict_label(verdict: Verdict | str, tr: Translator) -> str:
+    return tr(_VERDICT[Verdict(verdict)])
+
+
+def action_label(action: Action | str, tr: Translator) -> str:
+    return tr(_ACTION[Action(action)])
+
+
+_CLAIM_STATUS = {
+    "open": N_("open"),
+    "approved": N_("approved"),
+    "rejected": N_("rejected"),
+    "suspended": N_("suspended"),
+}
+
+
+def claim_status_label(status: str, tr: Translator) -> str:
+    return tr(_CLAIM_STATUS.get(status, status))
+
+
+_VERDICT_STYLE = {
+    Verdict.ELIGIBLE: "bold green",
+    Verdict.NOT_ELIGIBLE: "bold red",
+    Verdict.PENDING: "bold yellow",
+}
+_STATUS_STYLE = {
+    Status.MET: "green",
+    Status.NOT_MET: "red",
+    Status.PENDING: "yellow",
+    Status.UNKNOWN: "magenta",
+}
+
+
+def verdict_style(verdict: Verdict | str | None) -> str:
+    return _VERDICT_STYLE.get(Verdict(verdict), "") if verdict else ""
+
+
+def status_style(status: Status | str) -> str:
+    return _STATUS_STYLE[Status(status)]
+
+
+_LOG_ACTION = {
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "suspend": N_("suspended"),
+    "reopen": N_("reopened"),
+    "mark_truthful": N_("marked truthful"),
+    "mark_untruthful": N_("marked untruthful"),
+    "mark_cleared": N_("mark cleared"),
+    "reveal_client_data": N_("client data shown"),
+    "call_note": N_("call note"),
+    "review_agree": N_("review: agrees"),
+    "review_disagree": N_("review: disagrees"),
+}
+
+
+def log_action_label(action: str, tr: Translator) -> str:
+    return tr(_LOG_ACTION.get(action, action))
+
+
+_ROLE = {"agent": N_("agent"), "supervisor": N_("supervisor")}
+
+
+def role_label(role: str, tr: Translator) -> str:
+    return tr(_ROLE.get(role, role))

@@ -1,0 +1,381 @@
+"""The decision log for people: checking it, reading it, exporting it, reviewing it.
+
+Appends happen inside each act's own transaction (store.log). What an actor
+may read is decided here, not on the screen: an agent sees their own
+entries, a supervisor all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from statistics import median
+from typing import Any, Final, TextIO
+
+from sqlalchemy import Engine, select
+
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.policy.messages import Message, msg
+from guarantee_tui.services.agents import Actor, NotAllowed, lookup_actor, resolve_actor
+from guarantee_tui.store import log as store
+from guarantee_tui.store.log import GENESIS, Entry, LogFilter, NewEntry, canonical_json
+from guarantee_tui.store.models import Decision
+from guarantee_tui.store.transactions import write_transaction
+
+__all__ = ["Entry", "LogFilter"]
+
+# Every kind of act the log records.
+ACTIONS: Final = (
+    "approve",
+    "reject",
+    "suspend",
+    "reopen",
+    "mark_truthful",
+    "mark_untruthful",
+    "mark_cleared",
+    "reveal_client_data",
+    "call_note",
+    "review_agree",
+    "review_disagree",
+)
+DECISIONS: Final = ("approve", "reject", "suspend")
+
+
+class UnknownLogAction(UserError):
+    def __init__(self, action: str) -> None:
+        super().__init__(action)
+        self.action = action
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "Unknown action {action}; the log knows: {known}.",
+            action=self.action,
+            known=", ".join(ACTIONS),
+        )
+
+
+class UnknownEntry(UserError):
+    def __init__(self, seq: int) -> None:
+        super().__init__(str(seq))
+        self.seq = seq
+
+    def describe(self, tr: Translator) -> str:
+        return tr("No log entry number {seq} for you.", seq=self.seq)
+
+
+def check_actions(actions: Iterable[str]) -> frozenset[str]:
+    for action in actions:
+        if action not in ACTIONS:
+            raise UnknownLogAction(action)
+    return frozenset(actions)
+
+
+# --- integrity ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    ok: bool
+    count: int
+    head: str
+    broken_seq: int | None = None
+    problem: Message | None = None
+
+
+def verify(engine: Engine) -> Verification:
+    """Walks the chain from the first entry; stops at the first broken link."""
+    expected_seq, previous = 1, GENESIS
+    count = 0
+    with engine.connect() as conn:
+        for seq, prev_hash, stored, recomputed in store.hash_checks(conn):
+            if seq != expected_seq:
+                return Verification(
+                    False,
+                    count,
+                    previous,
+                    expected_seq,
+                    msg("entry {seq} is missing", seq=expected_seq),
+                )
+            if prev_hash != previous:
+                return Verification(
+                    False, count, previous, seq, msg("it does not follow the entry before it")
+                )
+            if recomputed != stored:
+                return Verification(
+                    False, count, previous, seq, msg("its content does not match its hash")
+                )
+            previous = stored
+            expected_seq += 1
+            count += 1
+        head_seq, head_hash = store.head(conn)
+    if (head_seq, head_hash) != (count, previous):
+        return Verification(
+            False, count, previous, head_seq, msg("the recorded head does not match the last entry")
+        )
+    return Verification(True, count, previous)
+
+
+def head(engine: Engine) -> tuple[int, str]:
+    with engine.connect() as conn:
+        return store.head(conn)
+
+
+# --- reading, by role --------------------------------------------------------
+
+
+def scoped(f: LogFilter, actor: Actor) -> LogFilter:
+    """What `actor` may see of `f`: an agent only their own entries."""
+    if actor.is_supervisor:
+        return f
+    return replace(f, agents=frozenset({actor.name}))
+
+
+def count(engine: Engine, f: LogFilter, agent: str | None) -> int:
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        return store.count_entries(conn, scoped(f, actor))
+
+
+def page(engine: Engine, f: LogFilter, agent: str | None, offset: int, limit: int) -> list[Entry]:
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        return store.page_entries(conn, scoped(f, actor), offset, limit)
+
+
+def get(engine: Engine, seq: int, agent: str | None) -> Entry:
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        found = store.entry(conn, seq)
+    if found is None or not (actor.is_supervisor or found.agent == actor.name):
+        raise UnknownEntry(seq)
+    return found
+
+
+# --- export ---------------------------------------------------------------
+
+CSV_COLUMNS: Final = (
+    ("seq", N_("seq")),
+    ("at", N_("time (UTC)")),
+    ("agent", N_("agent")),
+    ("role", N_("role")),
+    ("action", N_("action")),
+    ("claim_ref", N_("claim")),
+    ("professional_ref", N_("professional")),
+    ("market", N_("market")),
+    ("refund_credits", N_("refund (credits)")),
+    ("reason", N_("reason")),
+    ("letter_language", N_("letter language")),
+    ("letter_text", N_("letter")),
+    ("checklist", N_("checklist")),
+    ("details", N_("details")),
+    ("prev_hash", N_("previous hash")),
+    ("hash", N_("hash")),
+)
+
+
+def _json_or_none(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """An entry as a JSON object (the JSONL export, and programs)."""
+    record: dict[str, Any] = {name: getattr(entry, name) for name, _ in CSV_COLUMNS}
+    record["at"] = entry.at.isoformat()
+    record["checklist"] = _json_or_none(entry.checklist)
+    record["details"] = _json_or_none(entry.details)
+    return record
+
+
+def export(
+    engine: Engine, out: TextIO, f: LogFilter, agent: str | None, fmt: str, tr: Translator
+) -> int:
+    """Writes the entries `agent` may see, oldest first; returns how many.
+
+    CSV is for spreadsheets in French and Portuguese settings: UTF-8 with a
+    byte-order mark (so accents survive), `;` between fields (the comma is
+    their decimal separator), one quoted field per value, times as
+    `YYYY-MM-DD HH:MM:SS` in UTC, which they read as dates.
+    """
+    written = 0
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        entries = store.filtered_entries(conn, scoped(f, actor))
+        if fmt == "jsonl":
+            for entry in entries:
+                out.write(json.dumps(entry_record(entry), ensure_ascii=False))
+                out.write("\n")
+                written += 1
+            return written
+        out.write("\ufeff")
+        writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([tr(title) for _, title in CSV_COLUMNS])
+        for entry in entries:
+            row = []
+            for name, _ in CSV_COLUMNS:
+                value = getattr(entry, name)
+                if name == "at":
+                    value = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+                row.append("" if value is None else value)
+            writer.writerow(row)
+            written += 1
+    return written
+
+
+# --- figures per agent ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AgentFigures:
+    agent: str
+    approve: int
+    reject: int
+    suspend: int
+    # Median time from opening a claim to deciding it, in seconds (None: unknown).
+    median_seconds: float | None
+
+    @property
+    def decisions(self) -> int:
+        return self.approve + self.reject + self.suspend
+
+    @property
+    def approval_rate(self) -> float | None:
+        return self.approve / self.decisions if self.decisions else None
+
+
+def figures(engine: Engine, f: LogFilter, agent: str | None) -> list[AgentFigures]:
+    """Decisions by action, approval rate and median time to decide, per agent."""
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        decided = replace(
+            scoped(f, actor), actions=frozenset(DECISIONS) & (f.actions or frozenset(DECISIONS))
+        )
+        by_agent: dict[str, dict[str, int]] = {}
+        seqs: dict[str, list[int]] = {}
+        for entry in store.filtered_entries(conn, decided):
+            counts = by_agent.setdefault(entry.agent, dict.fromkeys(DECISIONS, 0))
+            counts[entry.action] += 1
+            seqs.setdefault(entry.agent, []).append(entry.seq)
+        durations: dict[str, list[float]] = {}
+        for name, numbers in seqs.items():
+            for start in range(0, len(numbers), 500):
+                rows = conn.execute(
+                    select(Decision.opened_at, Decision.decided_at).where(
+                        Decision.log_seq.in_(numbers[start : start + 500]),
+                        Decision.opened_at.is_not(None),
+                    )
+                )
+                durations.setdefault(name, []).extend(
+                    (decided_at - opened_at).total_seconds()
+                    for opened_at, decided_at in rows
+                    if opened_at is not None
+                )
+    return [
+        AgentFigures(
+            agent=name,
+            approve=counts["approve"],
+            reject=counts["reject"],
+            suspend=counts["suspend"],
+            median_seconds=median(durations[name]) if durations.get(name) else None,
+        )
+        for name, counts in sorted(by_agent.items())
+    ]
+
+
+# --- quality review -------------------------------------------------------
+
+
+def sample_seed(f: LogFilter, percent: float) -> int:
+    """The same period, filters and share always draw the same sample."""
+    key = canonical_json(
+        {
+            "start": f.start.isoformat() if f.start else None,
+            "end": f.end.isoformat() if f.end else None,
+            "agents": sorted(f.agents),
+            "markets": sorted(f.markets),
+            "percent": percent,
+        }
+    )
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+def review_sample(engine: Engine, f: LogFilter, percent: float, agent: str | None) -> list[Entry]:
+    """A reproducible random `percent` of the period's decisions (at least one if any)."""
+    if not 0 < percent <= 100:
+        raise InvalidPercent(percent)
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        if not actor.is_supervisor:
+            raise NotAllowed(actor, N_("draw a review sample"))
+        decisions = list(store.filtered_entries(conn, replace(f, actions=frozenset(DECISIONS))))
+    if not decisions:
+        return []
+    size = max(1, round(len(decisions) * percent / 100))
+    chosen = random.Random(sample_seed(f, percent)).sample(decisions, size)
+    return sorted(chosen, key=lambda e: e.seq)
+
+
+class InvalidPercent(UserError):
+    def __init__(self, percent: float) -> None:
+        super().__init__(str(percent))
+        self.percent = percent
+
+    def describe(self, tr: Translator) -> str:
+        return tr("The sample must be more than 0 % and at most 100 % of the decisions.")
+
+
+def record_review(
+    engine: Engine, seq: int, agree: bool, note: str, agent: str | None, at: datetime
+) -> Entry:
+    """A supervisor's second opinion on a logged decision, itself logged."""
+    if not note.strip():
+        from guarantee_tui.services.decisions import ReasonRequired
+
+        raise ReasonRequired(str(seq))
+    with write_transaction(engine) as conn:
+        actor = resolve_actor(conn, agent, at)
+        if not actor.is_supervisor:
+            raise NotAllowed(actor, N_("review a decision"))
+        reviewed = store.entry(conn, seq)
+        if reviewed is None or reviewed.action not in DECISIONS:
+            raise UnknownEntry(seq)
+        return store.append(
+            conn,
+            NewEntry(
+                at=at,
+                agent=actor.name,
+                role=actor.role,
+                action="review_agree" if agree else "review_disagree",
+                claim_ref=reviewed.claim_ref,
+                professional_ref=reviewed.professional_ref,
+                market=reviewed.market,
+                reason=note.strip(),
+                details=canonical_json({"reviewed_seq": seq, "decided_by": reviewed.agent}),
+            ),
+        )
+
+
+def reviews_of(engine: Engine, seqs: Iterable[int]) -> dict[int, Entry]:
+    """The latest review recorded for each of these decisions."""
+    wanted = set(seqs)
+    found: dict[int, Entry] = {}
+    with engine.connect() as conn:
+        reviews = store.filtered_entries(
+            conn, LogFilter(actions=frozenset({"review_agree", "review_disagree"}))
+        )
+        for review in reviews:
+            details = _json_or_none(review.details) or {}
+            reviewed = details.get("reviewed_seq")
+            if reviewed in wanted:
+                found[int(reviewed)] = review
+    return found
+
+
+def iter_all(engine: Engine) -> Iterator[Entry]:
+    with engine.connect() as conn:
+        yield from store.iter_entries(conn)

@@ -1,0 +1,148 @@
+"""Reopening a decided claim: a supervisor's act, never an edit.
+
+The decision stays in the log as it was. Reopening appends its own entry
+with the reason and compensates what the decision did: an approved refund
+is reversed by a debit on the ledger, a suspension is lifted. The claim
+goes back to the queue, open, at a new version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.services.agents import NotAllowed, resolve_actor
+from guarantee_tui.services.checks import UnknownClaim
+from guarantee_tui.services.decisions import ReasonRequired
+from guarantee_tui.services.verdicts import refresh_claims
+from guarantee_tui.store.claims import change_status, claim_ids_of_professional
+from guarantee_tui.store.details import latest_decision
+from guarantee_tui.store.facts import load_claim
+from guarantee_tui.store.log import NewEntry, append, canonical_json
+from guarantee_tui.store.models import LedgerEntry, Professional
+from guarantee_tui.store.outbox import enqueue
+from guarantee_tui.store.transactions import write_transaction
+
+
+class NotDecided(UserError):
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+    def describe(self, tr: Translator) -> str:
+        return tr("Claim {ref} is open: there is no decision to reopen.", ref=self.ref)
+
+
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    claim_ref: str
+    previous_status: str
+    log_seq: int
+    reversed_credits: int | None
+    lifted_suspension: bool
+
+
+def reopen(
+    engine: Engine, claim_ref: str, *, reason: str, agent: str | None, at: datetime
+) -> Reopened:
+    if not reason.strip():
+        raise ReasonRequired(claim_ref)
+    with write_transaction(engine) as conn:
+        actor = resolve_actor(conn, agent, at)
+        if not actor.is_supervisor:
+            raise NotAllowed(actor, N_("reopen a decision"))
+        facts = load_claim(conn, claim_ref)
+        if facts is None:
+            raise UnknownClaim(claim_ref)
+        previous = facts.claim.status
+        if previous == "open":
+            raise NotDecided(claim_ref)
+        decision = latest_decision(conn, facts.claim_id)
+        if not change_status(
+            conn,
+            facts.claim_id,
+            seen_version=facts.version,
+            expected_status=previous,
+            new_status="open",
+        ):
+            from guarantee_tui.services.decisions import ClaimChanged
+
+            raise ClaimChanged(claim_ref)
+        reversed_credits = decision.refund_credits if decision and previous == "approved" else None
+        entry = append(
+            conn,
+            NewEntry(
+                at=at,
+                agent=actor.name,
+                role=actor.role,
+                action="reopen",
+                claim_ref=claim_ref,
+                professional_ref=facts.professional.ref,
+                market=str(facts.professional.market),
+                reason=reason.strip(),
+                refund_credits=-reversed_credits if reversed_credits else None,
+                details=canonical_json(
+                    {
+                        "previous_status": previous,
+                        "reopened_decision_seq": decision.log_seq if decision else None,
+                    }
+                ),
+            ),
+        )
+        lifted = False
+        if reversed_credits:
+            conn.execute(
+                insert(LedgerEntry).values(
+                    professional_id=facts.professional_id,
+                    at=at,
+                    amount=-reversed_credits,
+                    kind="refund_reversal",
+                    decision_id=decision.id if decision else None,
+                    log_seq=entry.seq,
+                    agent=actor.name,
+                )
+            )
+            enqueue(
+                conn,
+                "refund_reversal",
+                entry.seq,
+                at,
+                {
+                    "professional": facts.professional.ref,
+                    "claim": claim_ref,
+                    "credits": -reversed_credits,
+                },
+            )
+        if previous == "suspended":
+            lifted = _lift_suspension(conn, facts.professional_id)
+            if lifted:
+                enqueue(
+                    conn,
+                    "suspension_lifted",
+                    entry.seq,
+                    at,
+                    {
+                        "professional": facts.professional.ref,
+                        "claim": claim_ref,
+                    },
+                )
+        refresh_claims(conn, claim_ids_of_professional(conn, facts.professional_id), at)
+        return Reopened(claim_ref, previous, entry.seq, reversed_credits, lifted)
+
+
+def _lift_suspension(conn: Connection, professional_id: int) -> bool:
+    status = conn.execute(
+        select(Professional.status).where(Professional.id == professional_id)
+    ).scalar_one()
+    if status != "suspended":
+        return False
+    conn.execute(
+        update(Professional)
+        .where(Professional.id == professional_id)
+        .values(status="active", suspended_at=None, suspension_reason=None)
+    )
+    return True

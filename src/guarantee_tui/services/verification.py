@@ -1,0 +1,111 @@
+"""Marking a claim's explanations truthful or untruthful, one contact at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from sqlalchemy import Engine, select, update
+
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import Translator
+from guarantee_tui.services.agents import resolve_actor
+from guarantee_tui.services.checks import UnknownClaim
+from guarantee_tui.services.decisions import ClaimNotOpen
+from guarantee_tui.services.verdicts import refresh_claims
+from guarantee_tui.store.claims import mark_explanation
+from guarantee_tui.store.facts import load_claim
+from guarantee_tui.store.log import NewEntry, append, canonical_json
+from guarantee_tui.store.models import Claim
+from guarantee_tui.store.transactions import write_transaction
+
+MARK_ACTIONS: Final = {
+    "truthful": "mark_truthful",
+    "untruthful": "mark_untruthful",
+    None: "mark_cleared",
+}
+
+
+class NoExplanation(UserError):
+    def __init__(self, claim_ref: str, contact_ref: str) -> None:
+        super().__init__(contact_ref)
+        self.claim_ref, self.contact_ref = claim_ref, contact_ref
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "Claim {claim} has no explanation for contact {contact} to verify.",
+            claim=self.claim_ref,
+            contact=self.contact_ref,
+        )
+
+
+class NoteRequired(UserError):
+    def describe(self, tr: Translator) -> str:
+        return tr("Say in a short note why the explanation is untruthful.")
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    claim_ref: str
+    contact_ref: str
+    verification: str | None
+    version: int
+    log_seq: int
+
+
+def mark(
+    engine: Engine,
+    claim_ref: str,
+    contact_ref: str,
+    verification: str | None,
+    *,
+    agent: str | None,
+    at: datetime,
+    note: str = "",
+) -> Marked:
+    """Records the mark, who made it and when; the claim's verdict follows at once."""
+    if verification not in MARK_ACTIONS:
+        raise ValueError(verification)
+    note = note.strip()
+    if verification == "untruthful" and not note:
+        raise NoteRequired(claim_ref)
+    with write_transaction(engine) as conn:
+        facts = load_claim(conn, claim_ref)
+        if facts is None:
+            raise UnknownClaim(claim_ref)
+        if facts.claim.status != "open":
+            raise ClaimNotOpen(claim_ref, facts.claim.status)
+        if all(e.contact_ref != contact_ref for e in facts.claim.explanations):
+            raise NoExplanation(claim_ref, contact_ref)
+        actor = resolve_actor(conn, agent, at)
+        mark_explanation(
+            conn,
+            facts.claim_id,
+            contact_ref,
+            verification=verification,
+            agent=None if verification is None else actor.name,
+            at=None if verification is None else at,
+            note=note or None,
+        )
+        # Any change of state invalidates what other agents saw of the claim.
+        conn.execute(
+            update(Claim).where(Claim.id == facts.claim_id).values(version=Claim.version + 1)
+        )
+        entry = append(
+            conn,
+            NewEntry(
+                at=at,
+                agent=actor.name,
+                role=actor.role,
+                action=MARK_ACTIONS[verification],
+                claim_ref=claim_ref,
+                professional_ref=facts.professional.ref,
+                market=str(facts.professional.market),
+                reason=note or None,
+                details=canonical_json({"contact_ref": contact_ref}),
+            ),
+        )
+        refresh_claims(conn, [facts.claim_id], at)
+        version = conn.execute(select(Claim.version).where(Claim.id == facts.claim_id)).scalar_one()
+        return Marked(claim_ref, contact_ref, verification, int(version), entry.seq)

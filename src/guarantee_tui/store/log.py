@@ -1,0 +1,275 @@
+"""The decision log's storage: appending to the hash chain, reading it back.
+
+Each entry's hash is SHA-256 over a canonical JSON form of the entry
+(sorted keys, no spaces, UTF-8) that includes the previous entry's hash.
+Appenders first lock the single `log_head` row, so concurrent appends from
+any number of processes queue up and the chain never forks; `prev_hash` is
+also unique in the table, which makes a fork impossible even for a writer
+that bypasses this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from guarantee_tui.store.models import LogEntry, LogHead
+
+GENESIS: Final = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    at: datetime
+    agent: str
+    role: str
+    action: str
+    claim_ref: str | None = None
+    professional_ref: str | None = None
+    market: str | None = None
+    letter_language: str | None = None
+    letter_text: str | None = None
+    reason: str | None = None
+    refund_credits: int | None = None
+    checklist: str | None = None  # canonical JSON (see canonical_json)
+    details: str | None = None  # canonical JSON
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(NewEntry):
+    seq: int = 0
+    prev_hash: str = GENESIS
+    hash: str = GENESIS
+
+
+ENTRY_FIELDS: Final = tuple(f.name for f in fields(Entry))
+
+
+# One encoder for every call: json.dumps with options builds a new one each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_escape = json.encoder.encode_basestring
+
+
+def canonical_json(value: Any) -> str:
+    return _CANONICAL.encode(value)
+
+
+# What an entry's hash covers, in the canonical (sorted) key order.
+HASHED_FIELDS: Final = tuple(sorted(f for f in ENTRY_FIELDS if f != "hash"))
+
+
+def _timestamp(at: datetime) -> str:
+    # "2026-06-01T12:00:00.000000Z", whatever the microseconds.
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+# `"key":` for each hashed field, in order, as the JSON encoder writes it.
+_PREFIXES: Final = tuple(json.dumps(name) + ":" for name in HASHED_FIELDS)
+
+
+def canonical_entry(values: Sequence[Any]) -> str:
+    """The canonical JSON of an entry whose values are in HASHED_FIELDS order.
+
+    Written by hand because `log verify` does it a million times: the same
+    bytes as `canonical_json` of the dict (keys sorted, no spaces, UTF-8
+    strings escaped by the json module's own C escaper), a third of the time.
+    """
+    parts = []
+    for prefix, value in zip(_PREFIXES, values, strict=True):
+        if value is None:
+            parts.append(prefix + "null")
+        elif isinstance(value, str):
+            parts.append(prefix + _escape(value))
+        else:
+            parts.append(prefix + int.__repr__(value))
+    return "{" + ",".join(parts) + "}"
+
+
+def _digest(values: Sequence[Any]) -> str:
+    return hashlib.sha256(canonical_entry(values).encode("utf-8")).hexdigest()
+
+
+def entry_hash(seq: int, entry: NewEntry, prev_hash: str) -> str:
+    special = {"at": _timestamp(entry.at), "seq": seq, "prev_hash": prev_hash}
+    return _digest([special[f] if f in special else getattr(entry, f) for f in HASHED_FIELDS])
+
+
+def append(conn: Connection, entry: NewEntry) -> Entry:
+    """Appends `entry` in the caller's transaction; returns it with seq and hashes."""
+    # A write that returns the head: it takes the row lock (PostgreSQL) or the
+    # database write lock (SQLite) before the head is read.
+    head = conn.execute(
+        update(LogHead)
+        .where(LogHead.id == 1)
+        .values(seq=LogHead.seq)
+        .returning(LogHead.seq, LogHead.hash)
+    ).one()
+    seq = head.seq + 1
+    digest = entry_hash(seq, entry, head.hash)
+    # Stored with microsecond precision on both backends, as hashed.
+    at = entry.at.astimezone(UTC)
+    values = {f: getattr(entry, f) for f in ENTRY_FIELDS if f not in ("seq", "prev_hash", "hash")}
+    values["at"] = at
+    conn.execute(insert(LogEntry).values(seq=seq, prev_hash=head.hash, hash=digest, **values))
+    conn.execute(update(LogHead).where(LogHead.id == 1).values(seq=seq, hash=digest))
+    return Entry(**{**values, "seq": seq, "prev_hash": head.hash, "hash": digest})
+
+
+def _row_to_entry(row: Mapping[Any, Any]) -> Entry:
+    return Entry(**{f: row[f] for f in ENTRY_FIELDS})
+
+
+def iter_entries(conn: Connection, *, batch_size: int = 5000) -> Iterator[Entry]:
+    """Every entry in sequence order, read in batches by key."""
+    columns = [getattr(LogEntry, f) for f in ENTRY_FIELDS]
+    last = 0
+    while True:
+        rows = (
+            conn.execute(
+                select(*columns).where(LogEntry.seq > last).order_by(LogEntry.seq).limit(batch_size)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield _row_to_entry(row)
+        last = rows[-1]["seq"]
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(select(LogHead.seq, LogHead.hash).where(LogHead.id == 1)).one()
+    return int(row.seq), str(row.hash)
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilter:
+    """Which entries to show or export; empty sets mean all."""
+
+    start: datetime | None = None  # inclusive
+    end: datetime | None = None  # exclusive
+    agents: frozenset[str] = frozenset()
+    markets: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()
+    claim_ref: str | None = None
+
+
+def _where(f: LogFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if f.start is not None:
+        conditions.append(LogEntry.at >= f.start)
+    if f.end is not None:
+        conditions.append(LogEntry.at < f.end)
+    if f.agents:
+        conditions.append(LogEntry.agent.in_(sorted(f.agents)))
+    if f.markets:
+        conditions.append(LogEntry.market.in_(sorted(f.markets)))
+    if f.actions:
+        conditions.append(LogEntry.action.in_(sorted(f.actions)))
+    if f.claim_ref is not None:
+        conditions.append(LogEntry.claim_ref == f.claim_ref)
+    return conditions
+
+
+def count_entries(conn: Connection, f: LogFilter) -> int:
+    stmt = select(func.count()).select_from(LogEntry)
+    for condition in _where(f):
+        stmt = stmt.where(condition)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def page_entries(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
+    """Newest first."""
+    stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
+    for condition in _where(f):
+        stmt = stmt.where(condition)
+    rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
+    return [_row_to_entry(row) for row in rows.mappings()]
+
+
+def filtered_entries(conn: Connection, f: LogFilter, *, batch_size: int = 2000) -> Iterator[Entry]:
+    """Oldest first, read in batches by key (for exports of any size)."""
+    last = 0
+    while True:
+        stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS)).where(
+            LogEntry.seq > last
+        )
+        for condition in _where(f):
+            stmt = stmt.where(condition)
+        rows = conn.execute(stmt.order_by(LogEntry.seq).limit(batch_size)).mappings().all()
+        if not rows:
+            return
+        for row in rows:
+            yield _row_to_entry(row)
+        last = rows[-1]["seq"]
+
+
+def entry(conn: Connection, seq: int) -> Entry | None:
+    row = (
+        conn.execute(
+            select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS)).where(LogEntry.seq == seq)
+        )
+        .mappings()
+        .first()
+    )
+    return None if row is None else _row_to_entry(row)
+
+
+def hash_checks(
+    conn: Connection, *, batch_size: int = 20_000
+) -> Iterator[tuple[int, str, str, str]]:
+    """Every entry as (seq, prev_hash, stored hash, recomputed hash), in order.
+
+    The hot loop of `log verify`: rows come straight from the driver's cursor
+    and are hashed without building entry objects.
+    """
+    columns = ", ".join(HASHED_FIELDS) + ", hash"
+    sqlite = conn.dialect.name == "sqlite"
+    marker = "?" if sqlite else "%s"
+    sql = (
+        f"SELECT {columns} FROM log_entries WHERE seq > {marker} ORDER BY seq "
+        f"LIMIT {int(batch_size)}"
+    )
+    at_index = HASHED_FIELDS.index("at")
+    seq_index = HASHED_FIELDS.index("seq")
+    prev_index = HASHED_FIELDS.index("prev_hash")
+    count = len(HASHED_FIELDS)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    last = 0
+    while True:
+        cursor = driver.cursor()
+        try:
+            cursor.execute(sql, (last,))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not rows:
+            return
+        for row in rows:
+            values = list(row[:count])
+            at = values[at_index]
+            # SQLite holds the naive UTC text "YYYY-MM-DD HH:MM:SS.ffffff".
+            values[at_index] = (
+                at.replace(" ", "T") + "Z"
+                if sqlite and len(at) == 26
+                else _timestamp(
+                    at
+                    if isinstance(at, datetime)
+                    else datetime.fromisoformat(at).replace(tzinfo=UTC)
+                )
+            )
+            yield (
+                values[seq_index],
+                values[prev_index],
+                row[count],
+                _digest(values),
+            )
+        last = rows[-1][seq_index]

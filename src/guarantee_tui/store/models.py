@@ -1,0 +1,439 @@
+"""The database schema, as SQLAlchemy models.
+
+It mirrors the case-file format (../shared/contracts/case-file.schema.json)
+plus what the support workflow itself records. Refs from the exporting
+system are unique keys; integer ids are ours. Every timestamp is a
+`UTCDateTime`. The schema is created and changed only by the Alembic
+migrations in `store/migrations`; a test checks that they agree with these
+models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from guarantee_tui.store.types import UTCDateTime
+
+# Named constraints, so migrations (and SQLite batch mode) can address them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+REF = String(64)
+
+
+class Professional(Base):
+    __tablename__ = "professionals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(REF, unique=True)
+    market: Mapped[str] = mapped_column(String(2))
+    company_name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Normalised forms for searching (see guarantee_tui.text).
+    company_key: Mapped[str] = mapped_column(String(300), index=True)
+    email_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Set by a "suspend" decision (platform abuse), cleared by reopening it.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+
+    completeness: Mapped[list[CompletenessRecord]] = relationship(
+        back_populates="professional",
+        cascade="all, delete-orphan",
+        order_by="CompletenessRecord.at",
+    )
+    labels: Mapped[list[TrustLabel]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+    packs: Mapped[list[Pack]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+    incidents: Mapped[list[PaymentIncident]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+    purchases: Mapped[list[ContactPurchase]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+    claims: Mapped[list[Claim]] = relationship(
+        back_populates="professional", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("market IN ('FR', 'PT')", name="market"),
+        CheckConstraint("status IN ('active', 'suspended')", name="status"),
+    )
+
+
+class CompletenessRecord(Base):
+    __tablename__ = "completeness_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    percent: Mapped[int] = mapped_column(Integer)
+
+    professional: Mapped[Professional] = relationship(back_populates="completeness")
+
+    __table_args__ = (
+        Index("ix_completeness_records_professional_at", "professional_id", "at"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+    )
+
+
+class TrustLabel(Base):
+    __tablename__ = "trust_labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    professional: Mapped[Professional] = relationship(back_populates="labels")
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('verified_independent', 'verified_company', "
+            "'liability_insurance', 'trade_license')",
+            name="kind",
+        ),
+    )
+
+
+class Pack(Base):
+    __tablename__ = "packs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    price_eur: Mapped[float | None] = mapped_column(Float)
+
+    professional: Mapped[Professional] = relationship(back_populates="packs")
+
+
+class PaymentIncident(Base):
+    __tablename__ = "payment_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    professional: Mapped[Professional] = relationship(back_populates="incidents")
+
+
+class ContactPurchase(Base):
+    __tablename__ = "contact_purchases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(REF, unique=True)
+    purchased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    price_credits: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(32))
+    first_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    job_won: Mapped[bool] = mapped_column(Boolean, default=False)
+    client_name: Mapped[str | None] = mapped_column(String(300))
+    client_phone: Mapped[str | None] = mapped_column(String(64))
+    job_title: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(200))
+
+    professional: Mapped[Professional] = relationship(back_populates="purchases")
+
+    __table_args__ = (
+        # The guarantee's "first 20" are read in this order.
+        Index("ix_contact_purchases_professional_order", "professional_id", "purchased_at", "ref"),
+        CheckConstraint("channel IN ('priority_discount', 'standard')", name="channel"),
+        CheckConstraint("price_credits >= 0", name="price_credits"),
+    )
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    ref: Mapped[str] = mapped_column(REF, unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rating: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    contact_ref: Mapped[str | None] = mapped_column(REF)
+    text: Mapped[str | None] = mapped_column(Text)
+
+    professional: Mapped[Professional] = relationship(back_populates="reviews")
+
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint("source IN ('platform_contact', 'former_client')", name="source"),
+    )
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    ref: Mapped[str] = mapped_column(REF, unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    # Bumped by every change of the claim's state, so that two agents acting on
+    # what they saw cannot both succeed.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # The verdict as last computed, so the queue can sort and filter 100,000
+    # claims in SQL. Refreshed by every write through the services and when
+    # `stable_until` passes (time alone can change a verdict).
+    verdict: Mapped[str | None] = mapped_column(String(16), index=True)
+    recommended_action: Mapped[str | None] = mapped_column(String(16))
+    refund_credits: Mapped[int | None] = mapped_column(Integer)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stable_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    professional: Mapped[Professional] = relationship(back_populates="claims")
+    explanations: Mapped[list[Explanation]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'approved', 'rejected', 'suspended')", name="status"),
+        Index("ix_claims_status_submitted", "status", "submitted_at"),
+    )
+
+
+class Explanation(Base):
+    __tablename__ = "explanations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    contact_ref: Mapped[str] = mapped_column(REF)
+    text: Mapped[str] = mapped_column(Text)
+    verification: Mapped[str | None] = mapped_column(String(16))
+    verified_by: Mapped[str | None] = mapped_column(String(100))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+    claim: Mapped[Claim] = relationship(back_populates="explanations")
+
+    __table_args__ = (
+        UniqueConstraint("claim_id", "contact_ref"),
+        CheckConstraint(
+            "verification IS NULL OR verification IN ('truthful', 'untruthful')",
+            name="verification",
+        ),
+    )
+
+
+class Agent(Base):
+    """The people who work claims, and their role (enforced by the services)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),)
+
+
+class LogEntry(Base):
+    """One act on a claim, in a hash chain (see services/log.py).
+
+    Append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on
+    PostgreSQL). `prev_hash` is unique, so two appends can never both
+    follow the same entry: the chain cannot fork.
+    """
+
+    __tablename__ = "log_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    agent: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    claim_ref: Mapped[str | None] = mapped_column(REF, index=True)
+    professional_ref: Mapped[str | None] = mapped_column(REF, index=True)
+    market: Mapped[str | None] = mapped_column(String(2))
+    letter_language: Mapped[str | None] = mapped_column(String(8))
+    letter_text: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    refund_credits: Mapped[int | None] = mapped_column(Integer)
+    # JSON, written canonically by the log service (sorted keys, no spaces).
+    checklist: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LogHead(Base):
+    """The chain's newest entry; appenders lock this one row, so they queue."""
+
+    __tablename__ = "log_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Decision(Base):
+    """A decision on a claim, with everything the agent saw and wrote."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    log_seq: Mapped[int] = mapped_column(ForeignKey("log_entries.seq"), unique=True)
+    action: Mapped[str] = mapped_column(String(16))
+    agent: Mapped[str] = mapped_column(String(100), index=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the agent opened the claim, for the time-to-decision figures.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    reason_codes: Mapped[str] = mapped_column(Text)  # JSON list of condition ids
+    refund_credits: Mapped[int | None] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(16))
+    checklist: Mapped[str] = mapped_column(Text)  # JSON, as recorded in the log
+    letter_language: Mapped[str] = mapped_column(String(8))
+    letter_text: Mapped[str] = mapped_column(Text)
+    claim_version: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("action IN ('approve', 'reject', 'suspend')", name="action"),
+        Index("ix_decisions_claim_decided", "claim_id", "decided_at"),
+    )
+
+
+class LedgerEntry(Base):
+    """A movement of credits on a professional's balance made by this tool."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    amount: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    log_seq: Mapped[int] = mapped_column(ForeignKey("log_entries.seq"))
+    agent: Mapped[str] = mapped_column(String(100))
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('guarantee_refund', 'refund_reversal')", name="kind"),
+    )
+
+
+class OutboxMessage(Base):
+    """What the marketplace's API must be told, exactly once (platform sync).
+
+    Written in the same transaction as the decision that causes it; a
+    dispatcher sends it later with its idempotency key.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+# Byte order on both backends: a prefix is then a plain index range
+# (SQLite compares TEXT as bytes already; PostgreSQL's own collation may not).
+SEARCH_TOKEN = String(320).with_variant(String(320, collation="C"), "postgresql")
+
+
+class SearchToken(Base):
+    """The normalised words the phone desk searches (see store/search.py).
+
+    One row per professional and searchable word: each word of the company
+    name, the e-mail key, the phone key, the professional's ref and each of
+    its claims' refs. Rebuilt for a professional by `store.search.sync`
+    whenever the importer or the seed writes it.
+    """
+
+    __tablename__ = "search_tokens"
+
+    professional_id: Mapped[int] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    token: Mapped[str] = mapped_column(SEARCH_TOKEN, primary_key=True)
+
+    __table_args__ = (
+        # Every lookup is `kind = ? AND token >= ? AND token < ?` on this index.
+        Index("ix_search_tokens_kind_token", "kind", "token"),
+        CheckConstraint("kind IN ('company', 'email', 'phone', 'ref', 'claim')", name="kind"),
+    )
+
+
+class CallNote(Base):
+    """A phone call with a professional, as the agent summed it up.
+
+    Written with its decision-log entry (action `call_note`) in one transaction.
+    """
+
+    __tablename__ = "call_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    professional_id: Mapped[int] = mapped_column(ForeignKey("professionals.id", ondelete="CASCADE"))
+    agent: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    log_seq: Mapped[int] = mapped_column(ForeignKey("log_entries.seq"), unique=True)
+
+    __table_args__ = (
+        Index("ix_call_notes_professional_at", "professional_id", "at"),
+        CheckConstraint(
+            "outcome IN ('informed', 'callback', 'complaint', 'other')", name="outcome"
+        ),
+    )

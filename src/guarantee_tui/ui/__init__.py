@@ -1,0 +1,1 @@
+"""The Textual screens: the agent workspace, the log, the phone desk."""

@@ -1,0 +1,351 @@
+"""The agent workspace: a Textual app over the services.
+
+Database work never runs on the event loop: screens call `run_db`, which runs
+the job in a thread worker once the database is open and hands the result
+back on the loop. Failures are handled here, in one place: a mistake of the
+user's becomes a notice, an unusable database an error screen with what to
+do, anything else an error screen and a log file, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from platformdirs import user_log_path
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from guarantee_tui.config import Settings
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
+from guarantee_tui.ui.base import Translated
+from guarantee_tui.ui.bindings import translate_bindings
+
+T = TypeVar("T")
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    on_done: Callable[[Any], None]
+    on_error: Callable[[BaseException], bool] | None
+    node: DOMNode
+
+
+class GuaranteeApp(App[None]):
+    TITLE = "guarantee-tui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "phone", N_("Phone desk"), id="phone"),
+        Binding("l", "log", N_("Log"), id="log"),
+        Binding("question_mark", "help", N_("Keys"), id="help"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        database: Any = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.tr: Translator = translator(settings.lang)
+        self._clock = clock
+        self.database: Any = database
+        self.database_name = ""
+        self.actor_role = "agent"
+        self._db_ready = threading.Event()
+        self._open_error: BaseException | None = None
+        self._pending: dict[Worker[Any], _Pending] = {}
+        self._too_small_shown = False
+        self._started = False
+        self._lines: tuple[datetime, list[Any]] | None = None
+        self._lines_pending = False
+
+    # --- time, language -------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock() if self._clock is not None else datetime.now(UTC)
+
+    @property
+    def agent(self) -> str:
+        return self.settings.agent or ""
+
+    def set_language(self, language: str) -> None:
+        self.tr = translator(language)
+        translate_bindings(self, self.tr)
+        for screen in self.screen_stack:
+            if isinstance(screen, Translated):
+                screen.retranslate()
+        self.notify(
+            self.tr("Language: {name}", name=LANGUAGE_NAMES[self.tr.language]), markup=False
+        )
+
+    # --- start-up ---------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        translate_bindings(self, self.tr)
+        if self.database is None:
+            self.run_worker(
+                self._open_database, thread=True, exit_on_error=False, group="open-database"
+            )
+        else:
+            self._database_opened(self.database)
+        from guarantee_tui.ui.screens.queue import QueueScreen
+
+        await self.push_screen(QueueScreen())
+        self._started = True
+        self.check_size()
+
+    def _open_database(self) -> None:
+        from guarantee_tui.services import database
+
+        try:
+            opened = database.open_(self.settings.db)
+        except BaseException as exc:
+            self._open_error = exc
+            self._db_ready.set()
+            raise
+        self.call_from_thread(self._database_opened, opened)
+
+    def _database_opened(self, opened: Any) -> None:
+        from guarantee_tui.services import database
+
+        self.database = opened
+        self.database_name = database.name(opened)
+        self._db_ready.set()
+        self.run_db(self._load_role, self._role_loaded, group="role", node=self)
+
+    def _load_role(self, db: Any) -> str:
+        from guarantee_tui.services.roles import role_of
+
+        return role_of(db, self.agent)
+
+    def _role_loaded(self, role: str) -> None:
+        self.actor_role = role
+        for screen in self.screen_stack:
+            for bar in screen.query("TopBar"):
+                bar.refresh_text()  # type: ignore[attr-defined]
+
+    def retry_database(self) -> None:
+        self._open_error = None
+        self._db_ready.clear()
+        self.run_worker(
+            self._open_database, thread=True, exit_on_error=False, group="open-database"
+        )
+
+    # --- the support lines, for the header ----------------------------------
+
+    def line_statuses(self) -> list[Any] | None:
+        """Each market's line now, as last worked out; asks for this minute's if older."""
+        minute = self.now().replace(second=0, microsecond=0)
+        if self._lines is not None and self._lines[0] == minute:
+            return self._lines[1]
+        if not self._lines_pending:
+            self._lines_pending = True
+            self.run_worker(self._compute_lines, thread=True, exit_on_error=False, group="lines")
+        return self._lines[1] if self._lines is not None else None
+
+    def _compute_lines(self) -> None:
+        from guarantee_tui.services.hours import lines
+
+        now = self.now()
+        statuses = list(lines(now, self.settings.hours).values())
+        self.call_from_thread(self._lines_ready, now.replace(second=0, microsecond=0), statuses)
+
+    def _lines_ready(self, minute: datetime, statuses: list[Any]) -> None:
+        self._lines = (minute, statuses)
+        self._lines_pending = False
+        for screen in self.screen_stack:
+            for bar in screen.query("TopBar"):
+                bar.refresh_text()  # type: ignore[attr-defined]
+
+    def refresh_screens(self) -> None:
+        """Loads every open screen again (after the database came back)."""
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+    # --- database work ----------------------------------------------------
+
+    def run_db(
+        self,
+        job: Callable[[Any], T],
+        on_done: Callable[[T], None],
+        *,
+        group: str,
+        node: DOMNode,
+        on_error: Callable[[BaseException], bool] | None = None,
+    ) -> Worker[T]:
+        def runner() -> T:
+            from guarantee_tui.services.database import guarded
+
+            self._db_ready.wait()
+            if self._open_error is not None:
+                raise self._open_error
+            return guarded(self.database, job)
+
+        worker: Worker[T] = self.run_worker(
+            runner,
+            thread=True,
+            group=group,
+            exclusive=True,
+            exit_on_error=False,
+            name=group,
+        )
+        self._pending[worker] = _Pending(on_done, on_error, node)
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "open-database" and event.state is WorkerState.ERROR:
+            assert worker.error is not None
+            self.show_error(worker.error)
+            return
+        pending = self._pending.get(worker)
+        if pending is None:
+            return
+        if event.state is WorkerState.SUCCESS:
+            del self._pending[worker]
+            if pending.node.is_attached or pending.node is self:
+                pending.on_done(worker.result)
+        elif event.state is WorkerState.ERROR:
+            del self._pending[worker]
+            error = worker.error
+            assert error is not None
+            if pending.on_error is not None and pending.on_error(error):
+                return
+            self.show_error(error)
+        elif event.state is WorkerState.CANCELLED:
+            del self._pending[worker]
+
+    def show_error(self, error: BaseException) -> None:
+        from guarantee_tui.services.database import DatabaseUnavailable, StoreError
+        from guarantee_tui.ui.screens.error import ErrorScreen
+
+        if isinstance(error, DatabaseUnavailable | StoreError):
+            self._show_error_screen(ErrorScreen(error.describe(self.tr), retry=True))
+        elif isinstance(error, UserError):
+            self.notify(error.describe(self.tr), severity="error", markup=False, timeout=8)
+        else:
+            path = self._write_crash_log(error)
+            message = self.tr(
+                "Something went wrong that should not have: {error}. The details are in {path}.",
+                error=f"{type(error).__name__}: {error}",
+                path=str(path),
+            )
+            self._show_error_screen(ErrorScreen(message, retry=False))
+
+    def _show_error_screen(self, screen: Screen[Any]) -> None:
+        from guarantee_tui.ui.screens.error import ErrorScreen
+
+        if not isinstance(self.screen, ErrorScreen):
+            self.push_screen(screen)
+
+    def _write_crash_log(self, error: BaseException) -> Path:
+        path = user_log_path("guarantee-tui") / "errors.log"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as f:
+                f.write(f"--- {datetime.now(UTC).isoformat()}\n")
+                f.write("".join(traceback.format_exception(error)))
+        except OSError:
+            log.exception("cannot write %s", path)
+        return path
+
+    # --- size -------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.check_size()
+
+    def check_size(self) -> None:
+        from guarantee_tui.ui.screens.too_small import TooSmallScreen
+
+        if not self._started:
+            return
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        if small and not self._too_small_shown:
+            self._too_small_shown = True
+            self.push_screen(TooSmallScreen())
+        elif not small and self._too_small_shown:
+            self._too_small_shown = False
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()
+
+    # --- actions and commands --------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A dialog is finished or cancelled before going elsewhere.
+        from guarantee_tui.ui.screens.help import HelpScreen
+
+        # The help lists what works on the screen below it.
+        dialog = isinstance(self.screen, ModalScreen) and not isinstance(self.screen, HelpScreen)
+        return not (action in ("phone", "log") and dialog)
+
+    def action_phone(self) -> None:
+        from guarantee_tui.ui.screens.phone import PhoneScreen
+
+        if not isinstance(self.screen, PhoneScreen):
+            self.push_screen(PhoneScreen())
+
+    def action_log(self) -> None:
+        from guarantee_tui.ui.screens.log import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen())
+
+    def action_help(self) -> None:
+        from guarantee_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        tr = self.tr
+        for binding in screen.active_bindings.values():
+            b = binding.binding
+            if not b.description or b.system or binding.node is self:
+                continue
+            if not binding.enabled:
+                continue
+            yield SystemCommand(
+                b.description,
+                tr("Key: {key}", key=self.get_key_display(b)),
+                _runner(self, binding.node, b.action),
+            )
+        for code in LANGUAGES:
+            if code != tr.language:
+                yield SystemCommand(
+                    tr("Language: {name}", name=LANGUAGE_NAMES[code]),
+                    tr("Show every screen in this language"),
+                    _language(self, code),
+                )
+        yield SystemCommand(tr("Keys"), tr("Show the keys of this screen"), self.action_help)
+        yield SystemCommand(tr("Quit"), tr("Leave guarantee-tui"), self.action_quit)
+
+
+def _runner(app: App[Any], node: DOMNode, action: str) -> Callable[[], Any]:
+    async def run() -> None:
+        await app.run_action(action, node)
+
+    return run
+
+
+def _language(app: GuaranteeApp, code: str) -> Callable[[], None]:
+    return lambda: app.set_language(code)

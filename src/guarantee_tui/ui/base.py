@@ -1,0 +1,65 @@
+"""What every screen of the app shares: the translator, database calls, retranslation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+from guarantee_tui.i18n import Translator
+from guarantee_tui.ui.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from guarantee_tui.services.database import Database
+    from guarantee_tui.ui.app import GuaranteeApp
+
+T = TypeVar("T")
+
+
+class Translated:
+    """A screen whose texts and key descriptions follow the UI language."""
+
+    @property
+    def gapp(self) -> GuaranteeApp:
+        return cast("GuaranteeApp", cast(Screen[Any], self).app)
+
+    @property
+    def tr(self) -> Translator:
+        return self.gapp.tr
+
+    def retranslate(self) -> None:
+        """Sets every text again in the current language (override, call super)."""
+        screen = cast(Screen[Any], self)
+        translate_bindings(screen, self.tr)
+        for widget in screen.walk_children():
+            translate_bindings(widget, self.tr)
+        screen.refresh_bindings()
+
+    def run_db(
+        self,
+        job: Callable[[Database], T],
+        on_done: Callable[[T], None],
+        *,
+        group: str,
+        on_error: Callable[[BaseException], bool] | None = None,
+    ) -> None:
+        """Runs `job` on the database in a thread; `on_done` gets its result here."""
+        self.gapp.run_db(job, on_done, group=group, node=cast(Screen[Any], self), on_error=on_error)
+
+
+class AppScreen(Translated, Screen[None]):
+    def on_mount(self) -> None:
+        # Textual runs every on_mount along the MRO, this one after a subclass's:
+        # subclasses must not call super().on_mount(), or it runs twice.
+        self.retranslate()
+
+
+R = TypeVar("R")
+
+
+class AppModal(Translated, ModalScreen[R]):
+    def on_mount(self) -> None:
+        # Textual runs every on_mount along the MRO, this one after a subclass's:
+        # subclasses must not call super().on_mount(), or it runs twice.
+        self.retranslate()

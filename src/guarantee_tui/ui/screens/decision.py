@@ -1,0 +1,251 @@
+"""Confirming a decision: the reason, the grounds, the letter, then confirm.
+
+Nothing is decided by one key: `a`, `r` or `s` only open this dialog. It
+says why an action is not available, pre-fills the grounds from the unmet
+conditions, and shows the letter exactly as it will be recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from guarantee_tui.errors import UserError
+from guarantee_tui.i18n import N_, language_name
+from guarantee_tui.policy import CONDITION_LABELS, ConditionId, Status
+from guarantee_tui.services import decisions
+from guarantee_tui.services.database import StoreError
+from guarantee_tui.services.decisions import Draft, Outcome
+from guarantee_tui.ui.base import AppModal
+
+TITLES = {
+    "approve": N_("Approve claim {ref}"),
+    "reject": N_("Reject claim {ref}"),
+    "suspend": N_("Suspend the profile: claim {ref}"),
+}
+CONFIRM = {
+    "approve": N_("Approve and refund"),
+    "reject": N_("Reject"),
+    "suspend": N_("Suspend the profile"),
+}
+REDRAFT_DELAY = 0.3
+
+
+class DecisionScreen(AppModal[Outcome | None]):
+    DEFAULT_CSS = """
+    DecisionScreen { align: center middle; }
+    DecisionScreen > Vertical {
+        width: 100; max-width: 98%; height: 95%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    DecisionScreen #decision-title { text-style: bold; height: auto; }
+    DecisionScreen #decision-why { color: $error; height: auto; }
+    DecisionScreen #decision-codes { height: auto; max-height: 6; }
+    DecisionScreen #decision-letter { min-height: 5; }
+    DecisionScreen #decision-letter-title { height: 1; margin-top: 1; color: $text-muted; }
+    DecisionScreen #decision-letter { height: 1fr; border: round $panel; padding: 0 1; }
+    DecisionScreen #decision-error { color: $error; height: auto; }
+    DecisionScreen Horizontal { height: auto; align-horizontal: right; }
+    DecisionScreen Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), id="decision.cancel"),
+        Binding("ctrl+s", "confirm", N_("Confirm"), id="decision.confirm"),
+    ]
+
+    def __init__(
+        self, claim_ref: str, action: str, version: int, opened_at: datetime | None
+    ) -> None:
+        super().__init__()
+        self.claim_ref = claim_ref
+        self.action = action
+        self.version = version
+        self.opened_at = opened_at
+        self.draft: Draft | None = None
+        self._timer: Timer | None = None
+        self._prefilled = False
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="decision-title")
+            yield Static(id="decision-why")
+            yield SelectionList[str](id="decision-codes")
+            yield Input(id="decision-reason")
+            yield Static(id="decision-letter-title")
+            with VerticalScroll(id="decision-letter"):
+                yield Static(id="decision-letter-text")
+            yield Static(id="decision-error")
+            with Horizontal():
+                yield Button(id="decision-cancel")
+                yield Button(
+                    id="decision-confirm",
+                    disabled=True,
+                    variant="success" if self.action == "approve" else "error",
+                )
+
+    def on_mount(self) -> None:
+        self.query_one("#decision-codes").display = self.action == "reject"
+        self.query_one("#decision-reason", Input).focus()
+        self._redraft()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        tr = self.tr
+        self.query_one("#decision-title", Static).update(
+            Text(tr(TITLES[self.action], ref=self.claim_ref))
+        )
+        self.query_one("#decision-reason", Input).placeholder = tr(
+            "Reason (required): why you decide so"
+        )
+        self.query_one("#decision-confirm", Button).label = tr(CONFIRM[self.action])
+        self.query_one("#decision-cancel", Button).label = tr("Cancel")
+        if self.draft is not None:
+            self._show(self.draft)
+
+    # --- the draft --------------------------------------------------------
+
+    def _reason(self) -> str:
+        return self.query_one("#decision-reason", Input).value
+
+    def _redraft(self) -> None:
+        ref, action, at, reason = self.claim_ref, self.action, self.gapp.now(), self._reason()
+        self.run_db(
+            lambda db: decisions.draft(db, ref, action, at, reason),
+            self._drafted,
+            group=f"draft-{ref}",
+        )
+
+    def _drafted(self, draft: Draft) -> None:
+        first = self.draft is None
+        self.draft = draft
+        if first:
+            self._prefill(draft)
+        self._show(draft)
+
+    def _prefill(self, draft: Draft) -> None:
+        tr = self.tr
+        codes = self.query_one("#decision-codes", SelectionList)
+        codes.clear_options()
+        if self.action == "reject":
+            # The grounds an agent can give: what is not met (ticked) or not yet met.
+            for result in draft.checklist.results:
+                if result.status is not Status.MET:
+                    failed = str(result.id) in draft.reason_codes
+                    codes.add_option(
+                        Selection(tr(CONDITION_LABELS[result.id]), str(result.id), failed)
+                    )
+            codes.display = codes.option_count > 0
+        reason = self.query_one("#decision-reason", Input)
+        if reason.value:
+            return
+        if self.action == "approve":
+            reason.value = tr("Every condition is met.")
+        elif self.action == "reject" and draft.reason_codes:
+            reason.value = tr(
+                "Not met: {conditions}",
+                conditions=tr.items(
+                    [tr(CONDITION_LABELS[ConditionId(c)]) for c in draft.reason_codes]
+                ),
+            )
+        elif self.action == "suspend" and draft.untruthful:
+            reason.value = tr("Untruthful explanations: {refs}", refs=tr.items(draft.untruthful))
+
+    def _show(self, draft: Draft) -> None:
+        tr = self.tr
+        why = self.query_one("#decision-why", Static)
+        why.update(Text(tr.render(draft.why_not)) if draft.why_not is not None else Text(""))
+        self.query_one("#decision-letter-title", Static).update(
+            Text(
+                tr(
+                    "Letter to the professional, in {language}:",
+                    language=language_name(draft.letter_language, tr),
+                )
+            )
+        )
+        self.query_one("#decision-letter-text", Static).update(Text(draft.letter))
+        self._update_confirm()
+
+    def _update_confirm(self) -> None:
+        draft = self.draft
+        ready = (
+            draft is not None and draft.allowed and bool(self._reason().strip()) and not self._busy
+        )
+        self.query_one("#decision-confirm", Button).disabled = not ready
+
+    @on(Input.Changed, "#decision-reason")
+    def _reason_changed(self) -> None:
+        self._update_confirm()
+        if self._timer is not None:
+            self._timer.stop()
+        # The letter of a suspension or rejection may quote the reason.
+        self._timer = self.set_timer(REDRAFT_DELAY, self._redraft)
+
+    # --- confirming -------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return not self.query_one("#decision-confirm", Button).disabled
+        return True
+
+    @on(Button.Pressed, "#decision-confirm")
+    def action_confirm(self) -> None:
+        if self.query_one("#decision-confirm", Button).disabled:
+            return
+        codes = (
+            list(self.query_one("#decision-codes", SelectionList).selected)
+            if self.action == "reject"
+            else None
+        )
+        ref, action, version, opened = self.claim_ref, self.action, self.version, self.opened_at
+        reason, agent, at = self._reason(), self.gapp.agent, self.gapp.now()
+        language = self.tr.language
+        self._busy = True
+        self._update_confirm()
+        self.run_db(
+            lambda db: decisions.decide(
+                db,
+                ref,
+                action,
+                reason=reason,
+                agent=agent,
+                at=at,
+                seen_version=version,
+                opened_at=opened,
+                language=language,
+                reason_codes=codes,
+            ),
+            self._decided,
+            group=f"decide-{ref}",
+            on_error=self._refused,
+        )
+
+    def _decided(self, outcome: Outcome) -> None:
+        self.dismiss(outcome)
+
+    def _refused(self, error: BaseException) -> bool:
+        self._busy = False
+        refusal = isinstance(error, UserError) and not isinstance(
+            error, decisions.ReasonRequired | StoreError
+        )
+        if refusal:
+            assert isinstance(error, UserError)
+            self.query_one("#decision-error", Static).update(Text(error.describe(self.tr)))
+            self.query_one("#decision-confirm", Button).disabled = True
+            return True
+        self._update_confirm()
+        return False
+
+    @on(Button.Pressed, "#decision-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

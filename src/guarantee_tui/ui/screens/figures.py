@@ -1,0 +1,94 @@
+"""`f` in the log: decisions per agent over the filtered period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from guarantee_tui.i18n import N_
+from guarantee_tui.services import log
+from guarantee_tui.services.log import AgentFigures, LogFilter
+from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.screens.log import describe_filter
+from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.top_bar import TopBar
+
+
+class FiguresScreen(AppScreen):
+    DEFAULT_CSS = """
+    FiguresScreen #figures-body { height: 1fr; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="figures.back"),
+    ]
+
+    def __init__(self, f: LogFilter) -> None:
+        super().__init__()
+        self.filter = f
+        self.figures: list[AgentFigures] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with VerticalScroll(id="figures-body", can_focus=True):
+            yield Static(id="figures-table")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#figures-body").focus()
+        f, agent = self.filter, self.gapp.agent
+        self.run_db(lambda db: log.figures(db, f, agent), self._loaded, group="figures")
+
+    def _loaded(self, figures: list[AgentFigures]) -> None:
+        self.figures = figures
+        self._paint()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self._paint()
+
+    def _paint(self) -> None:
+        tr = self.tr
+        if self.figures is None:
+            self.query_one("#figures-table", Static).update(Text(tr("Loading…")))
+            return
+        table = Table(
+            title=tr("Decisions per agent · {period}", period=describe_filter(self.filter, tr)),
+            expand=True,
+            show_lines=False,
+            box=box.SIMPLE_HEAD,
+        )
+        table.add_column(tr("Agent"))
+        table.add_column(tr("Decisions"), justify="right")
+        table.add_column(tr("Approved"), justify="right")
+        table.add_column(tr("Rejected"), justify="right")
+        table.add_column(tr("Suspended"), justify="right")
+        table.add_column(tr("Approval rate"), justify="right")
+        table.add_column(tr("Median time to decide"), justify="right")
+        for f in self.figures:
+            rate = f.approval_rate
+            table.add_row(
+                Text(f.agent),
+                tr.number(f.decisions),
+                tr.number(f.approve),
+                tr.number(f.reject),
+                tr.number(f.suspend),
+                tr.percent(rate * 100) if rate is not None else "—",
+                tr.duration(timedelta(seconds=f.median_seconds))
+                if f.median_seconds is not None
+                else "—",
+            )
+        if not self.figures:
+            table.add_row(Text(tr("No decision in this period.")), "", "", "", "", "", "")
+        self.query_one("#figures-table", Static).update(table)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,102 @@
+"""A recorded decision: who, when, why, the letter sent, and the checklist as it stood."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from guarantee_tui.i18n import N_, Translator, language_name
+from guarantee_tui.policy import CONDITION_LABELS, ConditionId
+from guarantee_tui.presentation import action_label, status_label, status_mark, status_style
+from guarantee_tui.services.claim_view import DecisionRow
+from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.top_bar import TopBar
+
+
+def recorded_checklist(checklist_json: str, tr: Translator) -> Table:
+    """The checklist exactly as the decision recorded it (in the agent's language then)."""
+    data = json.loads(checklist_json)
+    table = Table(expand=True, box=None, show_header=True, padding=(0, 1))
+    table.add_column("", width=2, no_wrap=True)
+    table.add_column(tr("Condition"), ratio=2)
+    table.add_column(tr("Evidence, as recorded"), ratio=5)
+    for condition in data.get("conditions", []):
+        status = condition["status"]
+        cid = condition["id"]
+        label = tr(CONDITION_LABELS[ConditionId(cid)]) if cid in set(ConditionId) else cid
+        table.add_row(
+            Text(status_mark(status), style=status_style(status)),
+            Text(label) + Text("\n" + status_label(status, tr), style=status_style(status)),
+            Text(condition.get("evidence", "")),
+        )
+    return table
+
+
+class LetterScreen(AppScreen):
+    DEFAULT_CSS = """
+    LetterScreen #letter-body { height: 1fr; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="letter.back"),
+    ]
+
+    def __init__(self, decision: DecisionRow, claim_ref: str) -> None:
+        super().__init__()
+        self.decision = decision
+        self.claim_ref = claim_ref
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        with VerticalScroll(id="letter-body", can_focus=True):
+            yield Static(id="letter-content")
+        yield AppFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#letter-body").focus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        tr, d = self.tr, self.decision
+        head = Text()
+        head.append(
+            tr("Claim {ref}: {action}", ref=self.claim_ref, action=action_label(d.action, tr)),
+            style="bold",
+        )
+        head.append(
+            "\n"
+            + tr("by {agent} on {at}", agent=d.agent, at=tr.moment(d.decided_at, "UTC") + " UTC")
+        )
+        if d.refund_credits is not None:
+            head.append("\n" + tr("Refund: {credits}", credits=tr.credits(d.refund_credits)))
+        head.append("\n" + tr("Reason: {reason}", reason=d.reason))
+        letter_title = Text(
+            "\n"
+            + tr(
+                "Letter, in {language}:",
+                language=language_name(d.letter_language, tr),
+            ),
+            style="bold underline",
+        )
+        checklist_title = Text("\n" + tr("Checklist when decided:"), style="bold underline")
+        self.query_one("#letter-content", Static).update(
+            Group(
+                head,
+                letter_title,
+                Text(d.letter_text),
+                checklist_title,
+                recorded_checklist(d.checklist, tr),
+            )
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,528 @@
+"""The phone desk (`p` from anywhere): find the caller, tell them where they stand.
+
+Typing in the search box looks up professionals by phone number (any
+usual writing), e-mail, company name or ref, about 100 ms after the last
+key, in a worker; an answer that comes back after a newer one was asked
+for is dropped. The highlighted professional's card says where their
+guarantee stands: "what to tell the caller" first, in the caller's language
+(`t` switches it to the agent's), then the conditions, the claims with
+their decisions and letters, and the last calls. `n` records a call note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from guarantee_tui.i18n import N_, Translator, language_name, translator
+from guarantee_tui.policy import CONDITION_LABELS
+from guarantee_tui.policy.calendar import to_local
+from guarantee_tui.presentation import (
+    claim_status_label,
+    status_mark,
+    status_style,
+    verdict_label,
+    verdict_style,
+)
+from guarantee_tui.services import phone
+from guarantee_tui.services.phone import (
+    Card,
+    ClaimLine,
+    Lookup,
+    LookupResult,
+    matched_on_label,
+    outcome_label,
+)
+from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
+from guarantee_tui.ui.widgets.top_bar import TopBar
+
+# Look up this long after the last key typed.
+LOOKUP_DELAY = 0.1
+# Load the highlighted professional's card this long after the cursor stops.
+CARD_DELAY = 0.05
+# From this width, results and card sit side by side.
+WIDE = 110
+# Below it, the results take at most this many lines (header included).
+NARROW_RESULTS = 7
+
+
+def render_card(
+    card: Card, tr: Translator, advice_tr: Translator, other_language: str | None = None
+) -> RenderableType:
+    """The card: who, what to tell them (in `advice_tr`'s language; `t` switches to
+    `other_language`), their claims, their last calls, where they stand."""
+    pro = card.professional
+    zone = card.rules.zone
+    parts: list[RenderableType] = []
+
+    head = Text()
+    head.append(pro.company, style="bold")
+    head.append("\n")
+    head.append(
+        " · ".join([pro.ref, pro.market, pro.phone or tr("no phone"), pro.email or tr("no e-mail")])
+    )
+    if pro.status == "suspended":
+        head.append(" · ")
+        head.append(tr("profile suspended"), style="bold red")
+    head.append("\n")
+    head.append(
+        " · ".join(
+            [
+                tr("pack: {pack}", pack=card.active_pack or tr("none active")),
+                tr("balance: {credits}", credits=tr.credits(pro.balance)),
+                tr("profile: {percent}", percent=tr.percent(card.latest_completeness))
+                if card.latest_completeness is not None
+                else tr("profile: unknown"),
+            ]
+        ),
+        style="dim",
+    )
+    parts.append(head)
+
+    title = Text("\n")
+    title.append(
+        tr(
+            "What to tell the caller, in {language}",
+            language=language_name(advice_tr.language, tr),
+        ),
+        style="bold underline",
+    )
+    if other_language is not None and other_language != advice_tr.language:
+        title.append("  ")
+        title.append(tr("t: {language}", language=language_name(other_language, tr)), style="dim")
+    parts.append(title)
+    for message in card.advice:
+        line = Text()
+        line.append("• ", style="bold")
+        line.append(advice_tr.render(message))
+        parts.append(line)
+
+    if card.claims:
+        claims = Text("\n")
+        claims.append(tr("Claims"), style="bold underline")
+        parts.append(claims)
+        latest = card.latest_decided
+        for claim in card.claims:
+            parts.append(_claim_line(claim, tr, zone, claim is latest))
+
+    if card.notes:
+        notes = Text("\n")
+        notes.append(tr("Last calls"), style="bold underline")
+        parts.append(notes)
+        for note in card.notes:
+            line = Text()
+            line.append(
+                tr(
+                    "{at} · {agent} · {outcome}",
+                    at=tr.moment(note.at, zone),
+                    agent=note.agent,
+                    outcome=outcome_label(note.outcome, tr),
+                ),
+                style="dim",
+            )
+            line.append(" — ")
+            line.append(note.summary)
+            parts.append(line)
+
+    m = card.progress.milestones
+    stand = Text("\n")
+    stand.append(tr("Where they stand"), style="bold underline")
+    stand.append("\n")
+    facts = [tr("contacts bought: {n} of 20", n=tr.number(m.purchases))]
+    if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
+        facts.append(
+            tr("20th purchase by {date}", date=tr.date(_local_date(m.purchase_deadline, zone)))
+        )
+    if m.claimable_from is not None:
+        facts.append(
+            tr("claim possible from {date}", date=tr.date(_local_date(m.claimable_from, zone)))
+        )
+    stand.append(" · ".join(facts))
+    parts.append(stand)
+    for result in card.shown_conditions:
+        style = status_style(result.status)
+        line = Text()
+        line.append(f"{status_mark(result.status)} ", style=style)
+        line.append(tr(CONDITION_LABELS[result.id]), style=f"bold {style}")
+        line.append(" — ")
+        line.append(tr.render(result.evidence))
+        parts.append(line)
+
+    return Group(*parts)
+
+
+def _local_date(at: datetime, zone: str) -> date:
+    return to_local(at, zone).date()
+
+
+def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Text:
+    line = Text()
+    line.append(claim.ref, style="bold")
+    line.append(" ")
+    if claim.status == "open":
+        sent = tr.date(_local_date(claim.submitted_at, zone))
+        if claim.checklist is None:
+            line.append(tr("open, sent on {date}", date=sent))
+            return line
+        verdict = claim.checklist.verdict
+        label = verdict_label(verdict, tr)
+        said = tr("open, sent on {date}; as it stands: {verdict}", date=sent, verdict=label)
+        start = len(line.plain)
+        line.append(said)
+        at = said.rfind(label)
+        if at >= 0:
+            line.stylize(verdict_style(verdict), start + at, start + at + len(label))
+        return line
+    status = claim_status_label(claim.status, tr)
+    decision = claim.decision
+    if decision is None:
+        line.append(status, style="bold")
+        return line
+    line.append(
+        tr(
+            "{status} on {date} by {agent}",
+            status=status,
+            date=tr.moment(decision.decided_at, zone),
+            agent=decision.agent,
+        )
+    )
+    if latest:
+        line.append("  ")
+        line.append(tr("d: the letter"), style="dim")
+    return line
+
+
+class QueryBox(Input):
+    """The search box: ↓ goes to the results (an Input would scroll itself)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.results", N_("Results"), key_display="↓", id="phone.results"),
+    ]
+
+
+class PhoneScreen(AppScreen):
+    DEFAULT_CSS = """
+    PhoneScreen #phone-query { height: 3; margin: 0 1; }
+    PhoneScreen #phone-status { height: 1; padding: 0 1; color: $text-muted; }
+    PhoneScreen #phone-body { height: 1fr; }
+    PhoneScreen #phone-results { height: 7; }
+    PhoneScreen #phone-card { height: 1fr; padding: 0 1; }
+    PhoneScreen #phone-body.wide { layout: horizontal; }
+    PhoneScreen #phone-body.wide #phone-results { height: 1fr; width: 2fr; }
+    PhoneScreen #phone-body.wide #phone-card { width: 3fr; border-left: vkey $panel; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="phone.back"),
+        Binding("slash", "search", N_("Search"), id="phone.search"),
+        Binding("n", "note", N_("Call note"), id="phone.note"),
+        Binding("t", "advice_language", N_("Switch language"), id="phone.language"),
+        Binding("d", "letter", N_("Letter"), id="phone.letter"),
+        Binding("c", "claim", N_("Claim"), id="phone.claim"),
+        Binding("p", "search", N_("Search"), show=False, id="phone.p"),
+        Binding("j", "scroll_card(1)", N_("Down"), show=False, id="phone.card_down"),
+        Binding("k", "scroll_card(-1)", N_("Up"), show=False, id="phone.card_up"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookup: Lookup | None = None
+        self.card: Card | None = None
+        # The advice in the UI language rather than the caller's.
+        self.advice_in_ui = False
+        self._lookup_timer: Timer | None = None
+        self._card_timer: Timer | None = None
+        # Every request is numbered; an answer to an older one is dropped.
+        self._lookup_seq = 0
+        self._card_seq = 0
+        self._card_ref: str | None = None
+        self._searching = False
+
+    # --- layout -----------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar()
+        yield QueryBox(id="phone-query", max_length=200)
+        yield Static(id="phone-status")
+        with Container(id="phone-body"):
+            yield LazyTable(self._columns(), id="phone-results")
+            with VerticalScroll(id="phone-card", can_focus=True):
+                yield Static(id="phone-card-content")
+        yield AppFooter()
+
+    def _columns(self) -> list[Column]:
+        tr = self.tr
+        return [
+            Column("ref", tr("Ref"), width=10, priority=90),
+            Column("company", tr("Company"), width=None, min_width=14, priority=100),
+            Column("market", tr("Mkt"), width=4, priority=70),
+            Column("matched", tr("Found by"), width=9, priority=60),
+            Column("phone", tr("Phone"), width=17, priority=20),
+        ]
+
+    @property
+    def query_box(self) -> QueryBox:
+        return self.query_one("#phone-query", QueryBox)
+
+    @property
+    def table(self) -> LazyTable:
+        return self.query_one("#phone-results", LazyTable)
+
+    def on_mount(self) -> None:
+        self._layout()
+        self.query_box.focus()
+        self._search("")
+
+    def on_resize(self) -> None:
+        self._layout()
+        self._paint_card()
+
+    def _layout(self) -> None:
+        wide = self.app.size.width >= WIDE
+        body = self.query_one("#phone-body")
+        body.set_class(wide, "wide")
+        rows = len(self.lookup.results) if self.lookup else 0
+        self.table.styles.height = None if wide else max(min(rows + 1, NARROW_RESULTS), 2)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.query_box.placeholder = self.tr("Phone, e-mail, company name or ref")
+        self.table.set_columns(self._columns())
+        if self.lookup is not None:
+            self._fill(self.lookup, keep_cursor=True)
+        self._show_status()
+        self._paint_card()
+
+    def on_screen_resume(self) -> None:
+        self._load_card()
+
+    def reload(self) -> None:
+        """Asks again (the app calls this when the database is back)."""
+        self._search(self.query_box.value)
+        self._load_card()
+
+    # --- searching ---------------------------------------------------------
+
+    @on(Input.Changed, "#phone-query")
+    def _typed(self, event: Input.Changed) -> None:
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+        value = event.value
+        self._lookup_timer = self.set_timer(LOOKUP_DELAY, lambda: self._search(value))
+
+    def _search(self, value: str) -> None:
+        self._lookup_seq += 1
+        seq = self._lookup_seq
+        self._searching = True
+        self.run_db(
+            lambda db: phone.lookup(db, value),
+            lambda found: self._found(seq, found),
+            group="phone-lookup",
+        )
+
+    def _found(self, seq: int, found: Lookup) -> None:
+        if seq != self._lookup_seq:
+            return  # a newer search was asked for
+        self._searching = False
+        self.lookup = found
+        self._fill(found)
+        self._layout()
+        self._show_status()
+        if not found.results:
+            self._show_card(None)
+
+    def _fill(self, found: Lookup, *, keep_cursor: bool = False) -> None:
+        table = self.table
+        cursor = table.cursor_row
+        generation = table.reset(len(found.results))
+        table.set_rows(generation, 0, [self._row(r) for r in found.results])
+        table.cursor_row = (
+            min(cursor, len(found.results) - 1) if keep_cursor and found.results else 0
+        )
+
+    def _row(self, r: LookupResult) -> Row:
+        tr = self.tr
+        matched = Text(matched_on_label(r.matched_on, tr), style="bold" if r.exact else "")
+        company = Text(r.company)
+        if r.status == "suspended":
+            company.stylize("red")
+        return Row(
+            key=r.professional_ref,
+            cells=(r.professional_ref, company, r.market, matched, r.phone or ""),
+        )
+
+    @on(LazyTable.RowsNeeded)
+    def _rows_needed(self, event: LazyTable.RowsNeeded) -> None:
+        if self.lookup is not None:
+            rows = [self._row(r) for r in self.lookup.results[event.start : event.end]]
+            self.table.set_rows(event.generation, event.start, rows)
+
+    def _show_status(self) -> None:
+        tr = self.tr
+        found = self.lookup
+        status = self.query_one("#phone-status", Static)
+        if found is None:
+            status.update(Text(tr("Loading…")))
+        elif found.hint is not None:
+            status.update(Text(tr.render(found.hint)))
+        else:
+            n = len(found.results)
+            text = tr.plural("{n} professional found", "{n} professionals found", n)
+            if n >= phone.LOOKUP_LIMIT:
+                text = tr.plural(
+                    "The first {n} professionals found: type more to narrow down.",
+                    "The first {n} professionals found: type more to narrow down.",
+                    n,
+                )
+            status.update(Text(text))
+
+    # --- the card -----------------------------------------------------------
+
+    @on(LazyTable.Highlighted)
+    def _highlighted(self, event: LazyTable.Highlighted) -> None:
+        row = event.row
+        ref = row.key if row is not None else None
+        if ref == self._card_ref and self.card is not None:
+            return
+        self._card_ref = ref
+        if self._card_timer is not None:
+            self._card_timer.stop()
+        self._card_timer = self.set_timer(CARD_DELAY, self._load_card)
+
+    def _load_card(self) -> None:
+        ref = self._card_ref
+        if ref is None:
+            return
+        self._card_seq += 1
+        seq = self._card_seq
+        at = self.gapp.now()
+        self.run_db(
+            lambda db: phone.card(db, ref, at),
+            lambda card: self._card_loaded(seq, card),
+            group="phone-card",
+        )
+
+    def _card_loaded(self, seq: int, card: Card) -> None:
+        if seq != self._card_seq:
+            return
+        self._show_card(card)
+
+    def _show_card(self, card: Card | None) -> None:
+        changed = (card is None) != (self.card is None) or (
+            card is not None
+            and self.card is not None
+            and card.professional.ref != self.card.professional.ref
+        )
+        self.card = card
+        if card is None:
+            self._card_ref = None
+        self._paint_card()
+        if changed:
+            self.query_one("#phone-card", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    @property
+    def advice_translator(self) -> Translator:
+        if self.card is None or self.advice_in_ui:
+            return self.tr
+        return translator(self.card.language)
+
+    def _paint_card(self) -> None:
+        content = self.query_one("#phone-card-content", Static)
+        if self.card is None:
+            content.update(
+                Text(self.tr("Choose a professional to see where they stand."), style="dim")
+            )
+            return
+        other = self.card.language if self.advice_in_ui else self.tr.language
+        content.update(render_card(self.card, self.tr, self.advice_translator, other))
+
+    # --- actions ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        card = self.card
+        if action in ("note", "advice_language"):
+            return card is not None
+        if action == "claim":
+            return card is not None and bool(card.claims)
+        if action == "letter":
+            return card is not None and card.latest_decided is not None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_search(self) -> None:
+        box = self.query_box
+        box.focus()
+        box.select_all()
+
+    def action_results(self) -> None:
+        if self.lookup is not None and self.lookup.results:
+            self.table.focus()
+
+    @on(Input.Submitted, "#phone-query")
+    def _submitted(self) -> None:
+        self.action_results()
+
+    @on(LazyTable.Selected)
+    def _selected(self) -> None:
+        self.query_one("#phone-card", VerticalScroll).focus()
+
+    def action_scroll_card(self, delta: int) -> None:
+        self.query_one("#phone-card", VerticalScroll).scroll_relative(y=delta, animate=False)
+
+    def action_advice_language(self) -> None:
+        self.advice_in_ui = not self.advice_in_ui
+        self._paint_card()
+
+    def action_note(self) -> None:
+        from guarantee_tui.ui.screens.call_note import CallNoteScreen
+
+        card = self.card
+        if card is None:
+            return
+
+        def done(outcome: phone.CallNoteOutcome | None) -> None:
+            if outcome is not None:
+                self.notify(
+                    self.tr(
+                        "Call note recorded for {ref} (log entry {seq}).",
+                        ref=outcome.professional_ref,
+                        seq=self.tr.number(outcome.log_seq),
+                    ),
+                    markup=False,
+                )
+            self._load_card()
+
+        self.app.push_screen(CallNoteScreen(card.professional.ref, card.professional.company), done)
+
+    def action_letter(self) -> None:
+        from guarantee_tui.ui.screens.letter import LetterScreen
+
+        latest = self.card.latest_decided if self.card is not None else None
+        if latest is not None and latest.decision is not None:
+            self.app.push_screen(LetterScreen(latest.decision, latest.ref))
+
+    def action_claim(self) -> None:
+        from guarantee_tui.ui.screens.claim import ClaimScreen
+
+        card = self.card
+        if card is None:
+            return
+        # The open claim, else the latest.
+        claims: Sequence[ClaimLine] = [c for c in card.claims if c.status == "open"] or card.claims
+        if claims:
+            self.app.push_screen(ClaimScreen(claims[-1].ref))

@@ -1,0 +1,70 @@
+"""A short text asked of the agent (a note, a reason)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
+
+from guarantee_tui.i18n import N_
+from guarantee_tui.ui.base import AppModal
+
+
+class PromptScreen(AppModal[str | None]):
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical {
+        width: 70; max-width: 95%; height: auto;
+        border: thick $accent; background: $surface; padding: 1 2;
+    }
+    PromptScreen #prompt-error { color: $error; height: auto; }
+    PromptScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    PromptScreen Button { margin-left: 2; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel"),
+    ]
+
+    def __init__(self, question: str, *, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), id="prompt-question")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static(id="prompt-error")
+            with Horizontal():
+                yield Button(id="prompt-cancel")
+                yield Button(variant="primary", id="prompt-ok")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.query_one("#prompt-ok", Button).label = self.tr("OK")
+        self.query_one("#prompt-cancel", Button).label = self.tr("Cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#prompt-ok")
+    def _ok(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value:
+            self.query_one("#prompt-error", Static).update(
+                Text(self.tr("Please write a few words."))
+            )
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,387 @@
+"""A table that renders only the rows on screen and asks for the rest by page.
+
+Textual's DataTable builds every row up front, which takes seconds past a
+few thousand rows. This one is a Line API widget: it knows how many rows
+there are, keeps the pages it was given, and when a line it must paint is
+missing it posts `RowsNeeded` for that page. The screen loads the page in a
+worker and hands it back with `set_rows`. Scrolling 100,000 rows costs the
+same as scrolling 100.
+
+Cells are plain strings or `rich.text.Text` made from plain strings: data
+text is never read as markup here.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from guarantee_tui.i18n import N_
+
+Cell = str | Text
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str  # already in the reader's language
+    width: int | None = None  # None: takes the room that is left
+    min_width: int = 6
+    align: Literal["left", "right"] = "left"
+    # Lower numbers are dropped first when the terminal is too narrow.
+    priority: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str
+    cells: tuple[Cell, ...]
+
+
+class LazyTable(ScrollView, can_focus=True):
+    """Rows `0..count-1`, painted from pages handed in by the owner."""
+
+    DEFAULT_CSS = """
+    LazyTable {
+        height: 1fr;
+        scrollbar-gutter: stable;
+    }
+    LazyTable > .lazy-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    LazyTable > .lazy-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    LazyTable:focus > .lazy-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    LazyTable > .lazy-table--placeholder {
+        color: $text-muted;
+    }
+    LazyTable > .lazy-table--odd {
+        background: $surface-lighten-1 30%;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "lazy-table--header",
+        "lazy-table--cursor",
+        "lazy-table--placeholder",
+        "lazy-table--odd",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="table.down"),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="table.page_down"),
+        Binding("home,g", "first", N_("First"), show=False, id="table.first"),
+        Binding("end,G", "last", N_("Last"), show=False, id="table.last"),
+        Binding("enter", "select", N_("Open"), show=False, id="table.open"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    class RowsNeeded(Message):
+        """Rows `start..end` are on screen but not loaded."""
+
+        def __init__(self, table: LazyTable, generation: int, start: int, end: int) -> None:
+            super().__init__()
+            self.table = table
+            self.generation = generation
+            self.start = start
+            self.end = end
+
+    class Highlighted(Message):
+        def __init__(self, table: LazyTable, index: int, row: Row | None) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, table: LazyTable, index: int, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        page_size: int = 100,
+        max_pages: int = 60,
+        placeholder: str = "…",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self.page_size = page_size
+        self._max_pages = max_pages
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+        # Pages from before a refresh, shown until their fresh copies arrive.
+        self._stale: dict[int, list[Row]] = {}
+        self._select_pending = False
+        self._requested: set[int] = set()
+        self._count = 0
+        self.generation = 0
+        self._placeholder = placeholder
+        self._sort: tuple[str, bool] | None = None
+        self._widths: list[tuple[Column, int]] = []
+        self.loading_count = True
+
+    # --- feeding the table ------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self._count
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """New column titles (e.g. another language); keeps the rows."""
+        self._columns = tuple(columns)
+        self._layout()
+        self.refresh()
+
+    def reset(self, count: int, *, keep_rows: bool = False) -> int:
+        """Starts over with `count` rows and no pages; returns the new generation.
+
+        With `keep_rows` (a refresh of the same list) the old rows stay on
+        screen until their fresh pages arrive, so the table does not blink and
+        a key pressed meanwhile acts on the row the user sees."""
+        self.generation += 1
+        self._stale = dict(self._pages) if keep_rows else {}
+        if not keep_rows:
+            self._select_pending = False
+        self._pages.clear()
+        self._requested.clear()
+        self._count = count
+        self.loading_count = False
+        self.virtual_size = Size(self._total_width(), count + 1)
+        self.cursor_row = min(self.cursor_row, max(count - 1, 0))
+        if not keep_rows:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+        return self.generation
+
+    def set_rows(self, generation: int, start: int, rows: Sequence[Row]) -> None:
+        """A page the owner loaded; ignored if the table was reset since it asked."""
+        if generation != self.generation:
+            return
+        page = start // self.page_size
+        self._requested.discard(page)
+        self._pages[page] = list(rows)
+        self._pages.move_to_end(page)
+        self._stale.pop(page, None)
+        while len(self._pages) > self._max_pages:
+            self._pages.popitem(last=False)
+        self.refresh()
+        if self.cursor_row // self.page_size == page:
+            self._post_highlight()
+            if self._select_pending:
+                # Enter was pressed before the row had loaded: honour it now.
+                self.action_select()
+
+    def set_sort(self, column_key: str | None, descending: bool = False) -> None:
+        self._sort = None if column_key is None else (column_key, descending)
+        self.refresh()
+
+    def row_at(self, index: int) -> Row | None:
+        page_no = index // self.page_size
+        page = self._pages.get(page_no) or self._stale.get(page_no)
+        if page is None:
+            return None
+        offset = index % self.page_size
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def cursor(self) -> Row | None:
+        return self.row_at(self.cursor_row)
+
+    # --- geometry ---------------------------------------------------------
+
+    def _layout(self) -> None:
+        available = max(self.scrollable_content_region.width, 20)
+        columns = sorted(self._columns, key=lambda c: c.priority, reverse=True)
+        kept: list[Column] = []
+        used = 0
+        for column in columns:
+            need = (column.width or column.min_width) + 1
+            if used + need <= available or not kept:
+                kept.append(column)
+                used += need
+        order = [c for c in self._columns if c in kept]
+        spare = max(available - used, 0)
+        flexible = [c for c in order if c.width is None]
+        widths: list[tuple[Column, int]] = []
+        for column in order:
+            if column.width is not None:
+                widths.append((column, column.width))
+            else:
+                share = spare // len(flexible) if flexible else 0
+                widths.append((column, column.min_width + share))
+        self._widths = widths
+        self.virtual_size = Size(self._total_width(), self._count + 1)
+
+    def _total_width(self) -> int:
+        return sum(w + 1 for _, w in self._widths)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+        self._keep_cursor_visible()
+
+    @property
+    def _body_height(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    # --- painting ---------------------------------------------------------
+
+    def _cell_strip(self, cells: Sequence[Cell], style: Style) -> list[Segment]:
+        segments: list[Segment] = []
+        for (column, width), cell in zip(self._widths, self._cells_for(cells), strict=False):
+            text = cell if isinstance(cell, Text) else Text(cell)
+            plain = text.plain.replace("\n", " ")
+            if cell_len(plain) > width:
+                plain = set_cell_size(plain, max(width - 1, 0)) + "…"
+            padded = (
+                set_cell_size(plain, width)
+                if column.align == "left"
+                else (" " * max(width - cell_len(plain), 0) + plain)
+            )
+            cell_style = style + text.style if isinstance(text.style, Style) else style
+            segments.append(Segment(padded, cell_style))
+            segments.append(Segment(" ", style))
+        return segments
+
+    def _cells_for(self, cells: Sequence[Cell]) -> list[Cell]:
+        index = {c.key: i for i, c in enumerate(self._columns)}
+        return [cells[index[c.key]] if index[c.key] < len(cells) else "" for c, _ in self._widths]
+
+    def _header_cells(self) -> list[Cell]:
+        titles: list[Cell] = []
+        for column in self._columns:
+            title = column.title
+            if self._sort is not None and self._sort[0] == column.key:
+                title = f"{title} {'▼' if self._sort[1] else '▲'}"
+            titles.append(title)
+        return titles
+
+    def render_line(self, y: int) -> Strip:
+        if not self._widths:
+            self._layout()
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            style = base + self.get_component_rich_style("lazy-table--header")
+            segments = self._cell_strip(self._header_cells(), style)
+        else:
+            index = scroll_y + y - 1
+            if index >= self._count:
+                return Strip.blank(width, base)
+            row = self.row_at(index)
+            if index // self.page_size not in self._pages:
+                self._want(index)
+            if index == self.cursor_row:
+                style = base + self.get_component_rich_style("lazy-table--cursor")
+            elif index % 2:
+                style = base + self.get_component_rich_style("lazy-table--odd")
+            else:
+                style = base
+            if row is None:
+                style = style + self.get_component_rich_style("lazy-table--placeholder")
+                segments = self._cell_strip([self._placeholder] * len(self._columns), style)
+            else:
+                segments = self._cell_strip(row.cells, style)
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _want(self, index: int) -> None:
+        page = index // self.page_size
+        if page in self._requested:
+            return
+        self._requested.add(page)
+        start = page * self.page_size
+        end = min(start + self.page_size, self._count)
+        # Posted after this paint: the owner loads it in a worker.
+        self.post_message(self.RowsNeeded(self, self.generation, start, end))
+
+    def forget_request(self, generation: int, start: int) -> None:
+        """A load failed: allow the page to be asked for again."""
+        if generation == self.generation:
+            self._requested.discard(start // self.page_size)
+
+    # --- cursor -----------------------------------------------------------
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if old != new:
+            self._select_pending = False
+        self._keep_cursor_visible()
+        self.refresh()
+        self._post_highlight()
+
+    def _post_highlight(self) -> None:
+        self.post_message(self.Highlighted(self, self.cursor_row, self.cursor))
+
+    def _keep_cursor_visible(self) -> None:
+        top = round(self.scroll_offset.y)
+        height = self._body_height
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+
+    def _move_to(self, index: int) -> None:
+        if self._count:
+            self.cursor_row = max(0, min(index, self._count - 1))
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor_row + direction * self._body_height)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(self._count - 1)
+
+    def action_select(self) -> None:
+        row = self.cursor
+        self._select_pending = row is None and self._count > 0
+        if row is not None:
+            self.post_message(self.Selected(self, self.cursor_row, row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            return
+        index = round(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < self._count:
+            self.cursor_row = index
+            if event.chain == 2:
+                self.action_select()

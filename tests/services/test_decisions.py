@@ -1,0 +1,219 @@
+"""Deciding claims: what is recorded, what is refused, and that nothing is half-written."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from guarantee_tui.services import decisions, verification
+from guarantee_tui.services.checks import UnknownClaim
+from guarantee_tui.services.log import verify
+from guarantee_tui.store.models import (
+    Claim,
+    Decision,
+    Explanation,
+    LedgerEntry,
+    LogEntry,
+    OutboxMessage,
+    Professional,
+)
+from tests.builders import AT, claim_for, eligible_professional, tagged, with_purchase
+from tests.store.helpers import insert
+
+
+def add(
+    engine: Engine,
+    tag: str,
+    *,
+    market: str = "FR",
+    verification_: str | None = "truthful",
+    broken: bool = False,
+    ref: str | None = None,
+) -> str:
+    from guarantee_tui.policy import Market
+
+    pro = eligible_professional(Market(market))
+    if broken:
+        pro = with_purchase(pro, 3, channel="standard")
+    pro = tagged(pro, tag)
+    claim = replace(claim_for(pro, verification=verification_), ref=ref or f"CL-{tag}")
+    insert(engine, pro, claim, company=f"Société {tag} [b]x[/b]", email=f"{tag}@x.fr")
+    return claim.ref
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            model.__tablename__: conn.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (Decision, LedgerEntry, LogEntry, OutboxMessage)
+        }
+
+
+def test_approve_records_everything_in_one_go(engine: Engine) -> None:
+    ref = add(engine, "A")
+    outcome = decisions.decide(
+        engine, ref, "approve", reason="All conditions met", agent="Ana", at=AT, language="fr"
+    )
+    assert outcome.status == "approved"
+    assert outcome.refund_credits == 240
+    assert outcome.letter_language == "fr"
+    assert "240 crédits" in outcome.letter
+    assert "01 84 88 82 46" in outcome.letter and "support@habitissimo.fr" in outcome.letter
+    assert "Société A [b]x[/b]" in outcome.letter
+    with engine.connect() as conn:
+        claim = conn.execute(
+            select(Claim.status, Claim.version, Claim.verdict).where(Claim.ref == ref)
+        ).one()
+        ledger = conn.execute(select(LedgerEntry.amount, LedgerEntry.kind)).one()
+        decision = conn.execute(select(Decision.__table__)).mappings().one()
+        outbox = conn.execute(select(OutboxMessage.kind, OutboxMessage.payload)).one()
+    assert claim.status == "approved" and claim.version == 2
+    assert (ledger.amount, ledger.kind) == (240, "guarantee_refund")
+    record = json.loads(decision["checklist"])
+    assert record["verdict"] == "eligible"
+    assert record["language"] == "fr"
+    assert [c["status"] for c in record["conditions"]] == ["met"] * 15
+    assert decision["agent"] == "Ana"
+    assert outbox.kind == "refund"
+    assert json.loads(outbox.payload)["credits"] == 240
+    assert verify(engine).ok
+
+
+def test_reject_letter_lists_unmet_conditions_with_dates(engine: Engine) -> None:
+    ref = add(engine, "R", market="PT", broken=True)
+    outcome = decisions.decide(
+        engine, ref, "reject", reason="standard channel", agent="Rui", at=AT, language="en"
+    )
+    assert outcome.letter_language == "pt"
+    assert "serviço prioritário com desconto" in outcome.letter
+    assert "R-L-04" in outcome.letter
+    assert "308 801 879" in outcome.letter
+    assert "dicas_conseguir_clientes" in outcome.letter
+    assert counts(engine)["ledger_entries"] == 0
+
+
+def test_suspend_names_the_untruthful_contacts_and_suspends_the_profile(engine: Engine) -> None:
+    ref = add(engine, "S")
+    verification.mark(
+        engine,
+        ref,
+        "S-L-07",
+        "untruthful",
+        agent="Ana",
+        at=AT,
+        note="The client says nobody called",
+    )
+    draft = decisions.draft(engine, ref, "suspend", AT)
+    assert draft.allowed
+    assert draft.untruthful == ("S-L-07",)
+    outcome = decisions.decide(engine, ref, "suspend", reason="untruthful", agent="Ana", at=AT)
+    assert "S-L-07" in outcome.letter
+    assert "abus de la plate-forme" in outcome.letter
+    with engine.connect() as conn:
+        status, why = conn.execute(
+            select(Professional.status, Professional.suspension_reason)
+        ).one()
+    assert status == "suspended"
+    assert why is not None
+    assert why.startswith("platform_abuse")
+
+
+def test_approve_is_refused_unless_eligible(engine: Engine) -> None:
+    ref = add(engine, "N", verification_=None)
+    draft = decisions.draft(engine, ref, "approve", AT)
+    assert not draft.allowed
+    before = counts(engine)
+    with pytest.raises(decisions.ActionNotAllowed) as info:
+        decisions.decide(engine, ref, "approve", reason="ok", agent="Ana", at=AT)
+    assert "pending" in str(info.value)
+    assert counts(engine) == before
+
+
+def test_suspend_without_untruthful_needs_a_reason(engine: Engine) -> None:
+    ref = add(engine, "X")
+    assert not decisions.draft(engine, ref, "suspend", AT).allowed
+    assert decisions.draft(engine, ref, "suspend", AT, reason="Fake reviews").allowed
+    with pytest.raises(decisions.ReasonRequired):
+        decisions.decide(engine, ref, "suspend", reason="  ", agent="Ana", at=AT)
+
+
+def test_a_claim_is_never_decided_twice(engine: Engine) -> None:
+    ref = add(engine, "T")
+    decisions.decide(engine, ref, "reject", reason="first", agent="Ana", at=AT)
+    with pytest.raises(decisions.ClaimNotOpen):
+        decisions.decide(engine, ref, "approve", reason="second", agent="Bob", at=AT)
+    assert counts(engine)["decisions"] == 1
+
+
+def test_a_stale_version_is_refused(engine: Engine) -> None:
+    ref = add(engine, "V")
+    seen = decisions.draft(engine, ref, "approve", AT).version
+    verification.mark(engine, ref, "V-L-02", None, agent="Bob", at=AT)
+    with pytest.raises(decisions.ClaimChanged):
+        decisions.decide(
+            engine, ref, "reject", reason="late", agent="Ana", at=AT, seen_version=seen
+        )
+    assert counts(engine)["decisions"] == 0
+
+
+def test_a_failure_midway_leaves_nothing(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = add(engine, "F")
+    before = counts(engine)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(decisions, "enqueue", explode)
+    with pytest.raises(RuntimeError):
+        decisions.decide(engine, ref, "approve", reason="ok", agent="Ana", at=AT)
+    assert counts(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(select(Claim.status).where(Claim.ref == ref)).scalar_one() == "open"
+
+
+def test_unknown_claim_and_action(engine: Engine) -> None:
+    with pytest.raises(UnknownClaim):
+        decisions.decide(engine, "CL-NONE", "approve", reason="x", agent="A", at=AT)
+    with pytest.raises(decisions.UnknownAction):
+        decisions.decide(engine, "CL-NONE", "destroy", reason="x", agent="A", at=AT)
+
+
+def test_marks_record_who_and_when_and_move_the_verdict(engine: Engine) -> None:
+    ref = add(engine, "M", verification_=None)
+    with pytest.raises(verification.NoteRequired):
+        verification.mark(engine, ref, "M-L-01", "untruthful", agent="Ana", at=AT)
+    with pytest.raises(verification.NoExplanation):
+        verification.mark(engine, ref, "M-L-99", "truthful", agent="Ana", at=AT)
+    for i in range(1, 21):
+        verification.mark(
+            engine, ref, f"M-L-{i:02d}", "truthful", agent="Ana", at=AT + timedelta(seconds=i)
+        )
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(Explanation.verified_by, Explanation.verified_at).where(
+                Explanation.contact_ref == "M-L-05"
+            )
+        ).one()
+        verdict = conn.execute(select(Claim.verdict).where(Claim.ref == ref)).scalar_one()
+        actions = conn.execute(select(LogEntry.action)).scalars().all()
+    assert row.verified_by == "Ana"
+    assert row.verified_at == AT + timedelta(seconds=5)
+    assert verdict == "eligible"
+    assert actions == ["mark_truthful"] * 20
+    cleared = verification.mark(engine, ref, "M-L-05", None, agent="Ana", at=AT)
+    assert cleared.verification is None
+    with engine.connect() as conn:
+        assert conn.execute(select(Claim.verdict).where(Claim.ref == ref)).scalar_one() == "pending"
+
+
+def test_the_log_refuses_edits(engine: Engine) -> None:
+    ref = add(engine, "L")
+    decisions.decide(engine, ref, "reject", reason="x", agent="Ana", at=AT)
+    for statement in ("UPDATE log_entries SET reason = 'changed'", "DELETE FROM log_entries"):
+        with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    assert verify(engine).ok

@@ -1,0 +1,116 @@
+"""Locale formatting of dates, numbers, credits and messages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from guarantee_tui.i18n import Translator, UnknownLanguage, normalise_language, translator
+from guarantee_tui.policy.messages import Credits, Items, Message, Moment, Percent, msg, nmsg
+
+
+def test_credits_dates_and_numbers_follow_the_locale() -> None:
+    fr, pt, en = translator("fr"), translator("pt"), translator("en")
+    assert fr.credits(1234) == "1\u202f234 crédits"
+    assert fr.credits(1) == "1 crédit"
+    assert pt.credits(1234) == "1\xa0234 créditos"
+    assert en.credits(1234) == "1,234 credits"
+    assert fr.date(date(2026, 3, 12)) == "12 mars 2026"
+    assert pt.date(date(2026, 3, 12)) == "12 de março de 2026"
+    assert en.date(date(2026, 3, 12)) == "12 Mar 2026"
+
+
+def test_moments_are_shown_in_the_market_zone() -> None:
+    at = datetime(2026, 3, 12, 13, 5, tzinfo=UTC)
+    assert translator("fr").moment(at, "Europe/Paris") == "12 mars 2026 14:05"
+    assert translator("pt").moment(at, "Europe/Lisbon") == "12 de março de 2026, 13:05"
+
+
+def test_french_plural_treats_zero_as_singular() -> None:
+    fr = translator("fr")
+    assert fr.credits(0) == "0 crédit"
+    assert translator("pt").credits(0) == "0 créditos"
+
+
+def test_messages_render_nested_parameters() -> None:
+    en = translator("en")
+    inner = msg("{review} on {contact}", review="R-1", contact="L-03")
+    message = nmsg("{n} review: {items}", "{n} reviews: {items}", 2, items=Items((inner, inner)))
+    assert en.render(message) == "2 reviews: R-1 on L-03 and R-1 on L-03"
+    assert en.render(msg("{a} or {b}", a=Items(("x", "y"), "or"), b=Percent(80))) == "x or y or 80%"
+    assert en.render(msg("{c}", c=Credits(5))) == "5 credits"
+    assert (
+        en.render(
+            msg("{d}", d=Moment(datetime(2026, 1, 1, tzinfo=UTC), "Europe/Lisbon", with_time=False))
+        )
+        == "1 Jan 2026"
+    )
+    assert en.render(msg("{x}", x=Items(("a; b", "c"), "clauses"))) == "a; b; c"
+
+
+def test_data_text_in_parameters_is_not_formatted_again() -> None:
+    en = translator("en")
+    assert en.render(msg("Explanation: {text}", text="{n} [b]x[/b] {0}")) == (
+        "Explanation: {n} [b]x[/b] {0}"
+    )
+
+
+def test_messages_survive_a_round_trip_through_json() -> None:
+    message = nmsg(
+        "{n} thing: {items}",
+        "{n} things: {items}",
+        3,
+        items=Items(
+            (
+                msg("{at}", at=Moment(datetime(2026, 5, 1, 8, tzinfo=UTC), "Europe/Paris")),
+                Percent(79.5),
+                Credits(12),
+                date(2026, 1, 2),
+            ),
+            "clauses",
+        ),
+    )
+    assert Message.from_json(message.to_json()) == message
+
+
+def test_durations() -> None:
+    en = translator("en")
+    assert en.duration(timedelta(hours=24)) == "24 h"
+    assert en.duration(timedelta(hours=24, minutes=1)) == "24 h 01 min"
+    assert en.duration(timedelta(minutes=45)) == "45 min"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("fr_FR", "fr"), ("pt-PT", "pt"), ("EN", "en"), ("pt_BR", "pt")]
+)
+def test_language_codes(code: str, expected: str) -> None:
+    assert normalise_language(code) == expected
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(UnknownLanguage):
+        Translator("de")
+
+
+def test_the_same_instant_in_two_zones_keeps_each_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    en = translator("en")
+    lisbon = datetime(2026, 6, 1, 13, 0, tzinfo=ZoneInfo("Europe/Lisbon"))
+    paris = lisbon.astimezone(ZoneInfo("Europe/Paris"))
+    assert lisbon == paris
+    assert en.moment(paris) == "1 Jun 2026 14:00"
+    assert en.moment(lisbon) == "1 Jun 2026 13:00"
+    assert en.moment(lisbon, "Europe/Paris") == "1 Jun 2026 14:00"
+
+
+def test_our_list_formatting_matches_babel() -> None:
+    from babel.lists import format_list
+
+    for code, locale in (("en", "en_GB"), ("fr", "fr_FR"), ("pt", "pt_PT")):
+        tr = translator(code)
+        for n in range(1, 6):
+            values = [f"v{i}" for i in range(n)]
+            assert tr.items(values) == format_list(values, locale=locale)
+            assert tr.items(values, "or") == format_list(values, style="or", locale=locale)

@@ -1,0 +1,465 @@
+"""The phone desk and the office-hours header, driven with the keyboard."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+
+from guarantee_tui.config import HoursSettings, Settings
+from guarantee_tui.policy import Market, Professional
+from guarantee_tui.services import phone as phone_service
+from guarantee_tui.store.engine import make_engine
+from guarantee_tui.store.models import CallNote, LogEntry
+from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens.call_note import CallNoteScreen
+from guarantee_tui.ui.screens.claim import ClaimScreen
+from guarantee_tui.ui.screens.error import ErrorScreen
+from guarantee_tui.ui.screens.letter import LetterScreen
+from guarantee_tui.ui.screens.phone import CARD_DELAY, LOOKUP_DELAY, PhoneScreen
+from guarantee_tui.ui.screens.queue import QueueScreen
+from guarantee_tui.ui.widgets.lazy_table import LazyTable
+from guarantee_tui.ui.widgets.top_bar import TopBar
+from tests.builders import AT, eligible_professional, purchases, tagged
+from tests.store.helpers import insert
+from tests.ui.conftest import settle
+from tests.ui.test_workspace import visible_text
+
+HOSTILE_COMPANY = "[b]x[/b] [link=x]y[/link]"
+
+
+def on_the_way() -> Professional:
+    """12 of 20 bought since 22 April; one positive review tied to them."""
+    start = AT - timedelta(days=40)
+    bought = purchases(12, start=start)
+    pro = eligible_professional(Market.FR)
+    review = replace(pro.reviews[0], at=start + timedelta(days=5), contact_ref="L-02")
+    return replace(pro, purchases=bought, reviews=(review, *pro.reviews[2:]))
+
+
+def add_desk_people(url: str) -> str:
+    """The workspace's database, and professionals who called without a claim."""
+    engine = make_engine(url)
+    insert(
+        engine,
+        tagged(on_the_way(), "W"),
+        company=HOSTILE_COMPANY,
+        email="chantier@exemple.fr",
+        phone="+33 6 11 22 33 44",
+    )
+    pt = tagged(replace(on_the_way(), market=Market.PT, ref="PT-0001"), "V")
+    insert(engine, pt, company="Obras Vieira", email="obras@vieira.pt", phone="+351 910 000 000")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def desk_db(ui_db: str) -> str:
+    return add_desk_people(ui_db)
+
+
+@pytest.fixture
+def desk_app(desk_db: str) -> Callable[..., GuaranteeApp]:
+    def make(
+        lang: str = "en",
+        clock: Callable[[], datetime] = lambda: AT,
+        hours: HoursSettings | None = None,
+    ) -> GuaranteeApp:
+        settings = Settings(db=desk_db, lang=lang, agent="Ana", hours=hours or HoursSettings())
+        return GuaranteeApp(settings, clock=clock)
+
+    return make
+
+
+async def typed(pilot: Pilot[None]) -> None:
+    """Waits out the search's pause after the last key, then the card's."""
+    await pilot.pause(LOOKUP_DELAY + 0.1)
+    await settle(pilot)
+    await pilot.pause(CARD_DELAY + 0.1)
+    await settle(pilot)
+
+
+async def search(pilot: Pilot[None], query: str) -> PhoneScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, PhoneScreen)
+    await pilot.press("ctrl+u", *query)
+    await typed(pilot)
+    return screen
+
+
+def refs(screen: PhoneScreen) -> list[str]:
+    table = screen.query_one(LazyTable)
+    return [row.key for i in range(table.row_count) if (row := table.row_at(i)) is not None]
+
+
+def showing(app: GuaranteeApp, kind: type[Any]) -> bool:
+    """Whether the app shows a screen of this kind (no narrowing of app.screen)."""
+    return isinstance(app.screen, kind)
+
+
+async def open_desk(pilot: Pilot[None]) -> PhoneScreen:
+    await settle(pilot)
+    await pilot.press("p")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PhoneScreen)
+    return screen
+
+
+# --- finding the caller -----------------------------------------------------------
+
+
+async def test_p_opens_the_desk_from_anywhere_and_escape_goes_back(
+    desk_app: Callable[..., GuaranteeApp],
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_desk(pilot)
+        assert screen.query_box.has_focus
+        assert "Type a phone number, an e-mail, a company name or a ref." in visible_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert showing(app, QueueScreen)
+        # From a claim too.
+        await pilot.press("enter")
+        await settle(pilot)
+        assert showing(app, ClaimScreen)
+        await pilot.press("p")
+        await settle(pilot)
+        assert showing(app, PhoneScreen)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("+33 6 11 22 33 44", ["W-FR-0001"]),
+        ("0611223344", ["W-FR-0001"]),
+        ("0033611223344", ["W-FR-0001"]),
+        ("910 000 000", ["V-PT-0001"]),
+        ("+351910000000", ["V-PT-0001"]),
+        ("GERAL@SILVA.PT", ["P-PT-0001"]),
+        ("construcoes", ["P-PT-0001"]),
+        ("MARTIN fils", ["R-FR-0001"]),
+        ("cl-rej-fr", ["R-FR-0001"]),
+        ("d-l-05", ["D-PT-0001"]),
+        ("v-pt-0001", ["V-PT-0001"]),
+    ],
+)
+async def test_every_way_a_caller_identifies(
+    desk_app: Callable[..., GuaranteeApp], query: str, expected: list[str]
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, query)
+        assert refs(screen) == expected
+        assert screen.card is not None
+        assert screen.card.professional.ref == expected[0]
+
+
+async def test_the_exact_phone_comes_first_and_the_cursor_picks_the_card(
+    desk_app: Callable[..., GuaranteeApp],
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "01 84 88 82 46")
+        assert refs(screen) == ["E-FR-0001", "H-FR-0001", "D-PT-0001"]
+        assert "3 professionals found" in visible_text(app)
+        await pilot.press("down")  # from the box to the results
+        await settle(pilot)
+        assert screen.table.has_focus
+        await pilot.press("j")
+        await typed(pilot)
+        assert screen.card is not None and screen.card.professional.ref == "H-FR-0001"
+        await pilot.press("enter")  # into the card
+        await settle(pilot)
+        assert screen.query_one("#phone-card").has_focus
+        await pilot.press("slash")
+        await settle(pilot)
+        assert screen.query_box.has_focus
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "!!!???",
+        "01 84 88 8x 46",
+        "'; DROP TABLE professionals; --",
+        "[b]bold[/b] [link=http://x]y[/link]",
+        "%_%",
+        "é" * 150,
+        "@@",
+    ],
+)
+async def test_odd_input_gives_a_hint_never_an_error(
+    desk_app: Callable[..., GuaranteeApp], query: str
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, query)
+        assert showing(app, PhoneScreen)
+        assert not any(isinstance(s, ErrorScreen) for s in app.screen_stack)
+        assert refs(screen) == []
+        assert screen.lookup is not None and screen.lookup.hint is not None
+        assert "Choose a professional to see where they stand." in visible_text(app)
+        # The desk still works afterwards.
+        await search(pilot, "dupont")
+        assert refs(screen) == ["E-FR-0001"]
+
+
+async def test_a_company_name_with_markup_is_shown_as_written(
+    desk_app: Callable[..., GuaranteeApp],
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "[b]x[/b] [link=x]y[/link]")
+        # Both companies have these words; the other is "[b]Bold[/b] & Co [link=x]y[/link]".
+        assert refs(screen) == ["H-FR-0001", "W-FR-0001"]
+        await pilot.press("down", "j")
+        await typed(pilot)
+        assert screen.card is not None and screen.card.professional.company == HOSTILE_COMPANY
+        shown = visible_text(app)
+        assert HOSTILE_COMPANY in shown
+        assert "[b]x[/b] [link=x]…" in shown  # in the results, cut to fit
+
+
+async def test_a_stale_answer_never_replaces_a_newer_one(
+    desk_app: Callable[..., GuaranteeApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = phone_service.lookup
+
+    def slow_for_renov(engine: Any, query: str, limit: int = 50) -> phone_service.Lookup:
+        if query == "renov":
+            release.wait(5)
+        return real(engine, query, limit)
+
+    monkeypatch.setattr(phone_service, "lookup", slow_for_renov)
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_desk(pilot)
+        await pilot.press(*"renov")
+        await pilot.pause(LOOKUP_DELAY + 0.1)  # "renov" is being looked up, slowly
+        await pilot.press("ctrl+u", *"martin")
+        await typed(pilot)
+        assert refs(screen) == ["R-FR-0001"]
+        release.set()  # the old answer arrives now...
+        await typed(pilot)
+        assert refs(screen) == ["R-FR-0001"]  # ...and is dropped
+        assert screen.lookup is not None and screen.lookup.query == "martin"
+        # An answer numbered before the latest request is ignored too.
+        screen._found(0, phone_service.Lookup("renov", ()))
+        assert refs(screen) == ["R-FR-0001"]
+
+
+# --- the caller's card --------------------------------------------------------------
+
+
+async def test_the_card_says_where_someone_without_a_claim_stands(
+    desk_app: Callable[..., GuaranteeApp],
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "0611223344")
+        card = screen.card
+        assert card is not None and card.claims == ()
+        shown = visible_text(app)
+        assert "W-FR-0001 · FR · +33 6 11 22 33 44 · chantier@exemple.fr" in shown
+        # In the caller's language (French): dates are French whatever the catalog.
+        assert "What to tell the caller, in French" in shown
+        assert "t: English" in shown
+        assert "22 juil. 2026" in shown  # the 20th purchase is due by then
+        assert "contacts bought: 12 of 20 · 20th purchase by 22 Jul 2026" in shown
+        assert "Profile 80 % complete at each purchase" in shown
+        assert "2 positive reviews tied to the contacts" in shown
+        await pilot.press("down", "t")  # to the results, then the agent's language
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "What to tell the caller, in English" in shown
+        assert "You have bought 12 contacts out of 20" in shown
+        assert "1 positive review tied to one of your contacts is still missing." in shown
+        assert "t: French" in shown
+
+
+async def test_a_decided_claim_with_its_letter(desk_app: Callable[..., GuaranteeApp]) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "ferreira")
+        shown = visible_text(app)
+        assert "What to tell the caller, in Portuguese" in shown
+        assert "31 de maio de 2026" in shown
+        assert "CL-DONE-PT rejected on 31 May 2026 13:00 by Rui" in shown
+        await pilot.press("down", "d")
+        await settle(pilot)
+        assert showing(app, LetterScreen)
+        assert getattr(app.screen, "claim_ref", None) == "CL-DONE-PT"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("c")
+        await settle(pilot)
+        assert showing(app, ClaimScreen)
+        assert getattr(app.screen, "claim_ref", None) == "CL-DONE-PT"
+
+
+async def test_an_open_claim_on_the_card(desk_app: Callable[..., GuaranteeApp]) -> None:
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        await search(pilot, "CL-ELIG-FR")
+        shown = visible_text(app)
+        assert "CL-ELIG-FR open, sent on 7 Apr 2026; as it stands: eligible" in shown
+
+
+async def test_n_records_a_call_note_in_the_log(
+    desk_app: Callable[..., GuaranteeApp], desk_db: str
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "0611223344")
+        await pilot.press("n")  # typed into the search box, not a verb there
+        await typed(pilot)
+        assert not showing(app, CallNoteScreen)
+        await pilot.press("backspace")
+        await typed(pilot)
+        await pilot.press("down", "n")
+        await settle(pilot)
+        assert showing(app, CallNoteScreen)
+        await pilot.press("ctrl+s")  # nothing written yet
+        await settle(pilot)
+        assert showing(app, CallNoteScreen)
+        assert "Write a few words about the call." in visible_text(app)
+        await pilot.press(*"Asked when to claim [b]")
+        await pilot.press("enter", "down")  # to the outcomes: "callback needed"
+        await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+    engine = make_engine(desk_db)
+    with engine.connect() as conn:
+        note = conn.execute(select(CallNote)).one()
+        entry = conn.execute(select(LogEntry).where(LogEntry.action == "call_note")).one()
+    engine.dispose()
+    assert note.summary == "Asked when to claim [b]"
+    assert note.outcome == "callback"
+    assert note.agent == "Ana"
+    assert note.at == AT
+    assert entry.professional_ref == "W-FR-0001"
+    assert json.loads(entry.details) == {"outcome": "callback"}
+
+
+async def test_the_card_shows_the_last_calls(
+    desk_app: Callable[..., GuaranteeApp], desk_db: str
+) -> None:
+    engine = make_engine(desk_db)
+    phone_service.record_call_note(
+        engine,
+        "W-FR-0001",
+        summary="[red]Angry[/red] about a lead",
+        outcome="complaint",
+        agent="Rui",
+        at=AT - timedelta(days=1),
+    )
+    engine.dispose()
+    app = desk_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        await search(pilot, "w-fr-0001")
+        shown = visible_text(app)
+        assert "Last calls" in shown
+        assert "31 May 2026 14:00 · Rui · complaint — [red]Angry[/red] about a" in shown
+
+
+async def test_the_desk_follows_the_ui_language(desk_app: Callable[..., GuaranteeApp]) -> None:
+    app = desk_app(lang="pt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "0611223344")
+        assert screen.card is not None
+        app.set_language("fr")
+        await pilot.pause(1.2)  # the header follows within a second
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Français" in shown
+        assert screen.advice_translator.language == "fr"
+
+
+# --- the header: office hours ----------------------------------------------------------
+
+
+def header(app: GuaranteeApp) -> str:
+    bar = app.screen.query_one(TopBar)
+    return str(bar.render())
+
+
+@pytest.mark.parametrize(
+    ("width", "fr", "pt"),
+    [
+        (80, "FR ● 14:00→17:00", "PT ● 13:00→17:00"),
+        (110, "FR ● open 14:00 → 17:00", "PT ● open 13:00 → 17:00"),
+        (160, "FR ● open, 14:00 → closes 17:00", "PT ● open, 13:00 → closes 17:00"),
+    ],
+)
+async def test_the_header_tells_each_line_as_fully_as_it_fits(
+    desk_app: Callable[..., GuaranteeApp], width: int, fr: str, pt: str
+) -> None:
+    app = desk_app()
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        text = header(app)
+        assert fr in text
+        assert pt in text
+        assert "Ana (agent)" in text
+        assert len(text) <= width
+
+
+async def test_the_header_on_a_friday_evening(desk_app: Callable[..., GuaranteeApp]) -> None:
+    friday = datetime(2026, 6, 5, 17, 20, tzinfo=UTC)  # 19:20 in Paris, 18:20 in Lisbon
+    app = desk_app(lang="fr", clock=lambda: friday)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = header(app)
+        assert "FR ○ 19:20→lun. 09:00" in text
+        assert "PT ○ 18:20→lun. 08:00" in text
+
+
+async def test_the_header_counts_holidays_and_closures(
+    desk_app: Callable[..., GuaranteeApp],
+) -> None:
+    closures = HoursSettings(closures={"PT": frozenset({AT.date()})})
+    app = desk_app(hours=closures)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        text = header(app)
+        assert "FR ● open" in text
+        assert "PT ○ closed 13:00 → Tue 08:00" in text
+
+
+async def test_the_header_does_not_wait_for_the_database(
+    desk_app: Callable[..., GuaranteeApp], tmp_path: Path
+) -> None:
+    app = GuaranteeApp(
+        Settings(db=str(tmp_path / "missing.db"), lang="en", agent="Ana"), clock=lambda: AT
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bars = [bar for screen in app.screen_stack for bar in screen.query(TopBar)]
+        assert bars
+        assert "FR ● " in str(bars[0].render())
+        assert "17:00" in str(bars[0].render())

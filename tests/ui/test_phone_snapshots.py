@@ -1,0 +1,55 @@
+"""Snapshots of the phone desk, in French and Portuguese, small and large.
+
+Look at a changed snapshot before accepting it (see tests/ui/test_snapshots.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from guarantee_tui.config import Settings
+from guarantee_tui.ui.app import GuaranteeApp
+from tests.builders import AT
+from tests.ui.conftest import settle
+from tests.ui.test_phone import add_desk_people, typed
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+LANGS = ["fr", "pt"]
+
+# What the agent types on the desk for each picture.
+SCENES: dict[str, list[str]] = {
+    # Three professionals share the number; the first one's open claim.
+    "results": ["p", *"01 84 88 82 46"],
+    # No claim yet, 12 of 20 bought, a review missing; a company name with markup.
+    "progress": ["p", *"0611223344"],
+    # A rejected claim, its decision and letter.
+    "decided": ["p", *"ferreira"],
+    # The call note dialog over the card.
+    "note": ["p", *"0611223344", "WAIT", "down", "n", *"Rappel demain [b]"],
+}
+
+
+def steps(keys: list[str]) -> Callable[[Pilot[None]], Any]:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            if key == "WAIT":
+                await typed(pilot)
+            else:
+                await pilot.press(key)
+        await typed(pilot)
+
+    return run
+
+
+@pytest.mark.parametrize("scene", list(SCENES))
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", SIZES)
+def test_desk(snap_compare: Any, ui_db: str, scene: str, lang: str, size: tuple[int, int]) -> None:
+    db = add_desk_people(ui_db)
+    app = GuaranteeApp(Settings(db=db, lang=lang, agent="Ana"), clock=lambda: AT)
+    assert snap_compare(app, terminal_size=size, run_before=steps(SCENES[scene]))

@@ -1,0 +1,360 @@
+"""The agent workspace, driven with the keyboard as an agent would."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+from sqlalchemy import select, text
+from textual.pilot import Pilot
+
+from guarantee_tui.store.engine import make_engine
+from guarantee_tui.store.models import Claim, Decision, Explanation, LogEntry
+from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens.claim import ClaimScreen
+from guarantee_tui.ui.screens.contacts import ContactsScreen
+from guarantee_tui.ui.screens.decision import DecisionScreen
+from guarantee_tui.ui.screens.error import ErrorScreen
+from guarantee_tui.ui.screens.help import HelpScreen
+from guarantee_tui.ui.screens.prompt import PromptScreen
+from guarantee_tui.ui.screens.queue import FILTER_DELAY, QueueScreen
+from guarantee_tui.ui.screens.too_small import TooSmallScreen
+from guarantee_tui.ui.widgets.lazy_table import LazyTable
+from tests.ui.conftest import MARKUP_COMPANY, settle
+
+MakeApp = Callable[..., GuaranteeApp]
+
+
+def visible_text(app: GuaranteeApp) -> str:
+    """What the screen shows, as plain text, dialogs over their screens (as a person sees it)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(
+        full=True,
+        screen_stack=app._background_screens,
+    )
+    console.print(update)
+    return console.export_text()
+
+
+async def typed(pilot: Pilot[None]) -> None:
+    """Waits out the pause the filter leaves after the last key."""
+    await pilot.pause(FILTER_DELAY + 0.1)
+    await settle(pilot)
+
+
+def queue_refs(app: GuaranteeApp) -> list[str]:
+    table = app.screen.query_one(LazyTable)
+    return [row.key for i in range(table.row_count) if (row := table.row_at(i)) is not None]
+
+
+async def test_queue_lists_open_claims_oldest_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
+        shown = visible_text(app)
+        assert "4 claims" in shown
+        assert "Rénovation Dupont" in shown
+        # Decided claims come in with the status filter.
+        await pilot.press("t")
+        await settle(pilot)
+        assert queue_refs(app) == ["CL-DONE-PT"]
+        await pilot.press("t")
+        await settle(pilot)
+        assert len(queue_refs(app)) == 5
+
+
+async def test_filtering_by_text_is_accent_and_case_insensitive(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("/")
+        await pilot.press(*"renovation")
+        await typed(pilot)
+        assert queue_refs(app) == ["CL-ELIG-FR"]
+        await pilot.press("ctrl+u", *"0612345678")  # the phone as typed, no spaces
+        await typed(pilot)
+        assert queue_refs(app) == ["CL-REJ-FR"]
+        await pilot.press("ctrl+u", *"GERAL@SILVA")
+        await typed(pilot)
+        assert queue_refs(app) == ["CL-PEND-PT"]
+        await pilot.press("ctrl+u", *"[b]")  # markup characters are just text
+        await typed(pilot)
+        assert queue_refs(app) == ["CL-MARKUP"]
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        assert len(queue_refs(app)) == 5
+
+
+async def test_quick_filters_and_sort(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")  # FR only
+        await settle(pilot)
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-MARKUP", "CL-REJ-FR"]
+        await pilot.press("v")  # eligible only
+        await settle(pilot)
+        assert queue_refs(app) == ["CL-ELIG-FR"]
+        await pilot.press("x", "o")  # clear, then sort by claim ref
+        await settle(pilot)
+        assert queue_refs(app) == sorted(queue_refs(app))
+        await pilot.press("O")  # reversed
+        await settle(pilot)
+        assert queue_refs(app) == sorted(queue_refs(app), reverse=True)
+
+
+async def test_open_a_claim_and_read_its_checklist(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")  # the fourth: CL-REJ-FR
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert app.screen.claim_ref == "CL-REJ-FR"
+        shown = visible_text(app)
+        assert "not eligible" in shown
+        assert "Recommended: reject" in shown
+        assert "R-L-04" in shown  # the offending contact, in the evidence
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_mark_contacts_and_watch_the_checklist_follow(make_app: MakeApp, ui_db: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # CL-PEND-PT
+        await settle(pilot)
+        assert "pending" in visible_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        for _ in range(20):
+            await pilot.press("t")
+            await settle(pilot)
+        assert "20 truthful, 0 untruthful, 0 to verify" in visible_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Verdict: eligible" in visible_text(app)
+    engine = make_engine(ui_db)
+    with engine.connect() as conn:
+        verified = conn.execute(
+            select(Explanation.verified_by).where(Explanation.contact_ref == "P-L-07")
+        ).scalar_one()
+        marks = conn.execute(
+            select(LogEntry.action).where(LogEntry.action == "mark_truthful")
+        ).all()
+    assert verified == "Ana"
+    assert len(marks) == 20
+
+
+async def test_untruthful_asks_for_a_note_then_suspend(make_app: MakeApp, ui_db: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "c")
+        await settle(pilot)
+        await pilot.press("j", "j", "u")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("enter")  # an empty note is refused
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"Client says nobody called", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        assert "1 untruthful" in visible_text(app)
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        shown = visible_text(app)
+        assert "P-L-03" in shown and "uso indevido da plataforma" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert "suspended" in visible_text(app)
+    engine = make_engine(ui_db)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(Claim.status).where(Claim.ref == "CL-PEND-PT")).scalar_one()
+            == "suspended"
+        )
+
+
+async def test_approve_an_eligible_claim(make_app: MakeApp, ui_db: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "a")  # CL-ELIG-FR
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        shown = visible_text(app)
+        assert "240 crédits" in shown  # the letter, in French for a French professional
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert "approved" in visible_text(app)
+        # Decided: read only. The verbs are gone and `d` shows the letter.
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "240 crédits" in visible_text(app)
+    engine = make_engine(ui_db)
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(Decision.action, Decision.agent, Decision.refund_credits).where(
+                Decision.agent == "Ana"
+            )
+        ).one()
+    assert tuple(row) == ("approve", "Ana", 240)
+
+
+async def test_reject_with_grounds_from_the_failed_conditions(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter", "r")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        shown = visible_text(app)
+        assert "Not met: Bought through the priority service with discount" in shown
+        assert "Achetés via le Service Prioritaire avec Remise" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    engine = make_engine(ui_db)
+    with engine.connect() as conn:
+        codes = conn.execute(
+            select(Decision.reason_codes).where(Decision.agent == "Ana")
+        ).scalar_one()
+    assert codes == '["priority_discount_channel"]'
+
+
+async def test_refused_actions_say_why(make_app: MakeApp, ui_db: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "a")  # approve a pending claim
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Approve needs every condition met" in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)  # nothing happened
+        await pilot.press("escape", "s")  # suspend with no untruthful mark
+        await settle(pilot)
+        assert "Suspend needs an explanation marked untruthful" in visible_text(app)
+        # Someone else decides meanwhile: the dialog refuses with a notice.
+        await pilot.press(*"Fake reviews")
+        await settle(pilot)
+        engine = make_engine(ui_db)
+        from guarantee_tui.services import decisions
+
+        decisions.decide(
+            engine, "CL-PEND-PT", "reject", reason="other agent", agent="Bob", at=app.now()
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "already decided" in visible_text(app)
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(Decision.agent)).scalars()) == ["Bob", "Rui"]
+
+
+async def test_the_checklist_follows_another_connection_within_two_seconds(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # CL-PEND-PT, explanations to verify
+        await settle(pilot)
+        assert "Verdict: pending" in visible_text(app)
+        engine = make_engine(ui_db)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE explanations SET verification = 'truthful'"))
+        await pilot.pause(2.0)
+        await settle(pilot)
+        assert "Verdict: eligible" in visible_text(app)
+
+
+async def test_data_text_is_never_markup(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")  # CL-MARKUP
+        await settle(pilot)
+        assert MARKUP_COMPANY in visible_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "[b]x[/b] [link=x]y[/link] [red]rouge[/]" in shown
+        assert ":fire: 🚧 Café Crème — naïve ñ" in shown
+        assert "Says the client was never reached" in shown
+        assert "positive review" in shown
+
+
+async def test_language_switch_from_the_palette(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Português")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Veredicto: elegível" in shown
+        assert "Contactos" in shown  # the footer too
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "pedidos" in visible_text(app)
+
+
+async def test_help_lists_the_live_keys(make_app: MakeApp) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = visible_text(app)
+        assert "Approuver" in shown and "Contacts" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClaimScreen)
+
+
+async def test_a_small_terminal_asks_for_room(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "70×20" in visible_text(app)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_an_unusable_database_shows_what_to_do(make_app: MakeApp, tmp_path: object) -> None:
+    app = make_app(db="/nonexistent/dir/missing.db")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        shown = visible_text(app)
+        assert "No database at" in shown and "guarantee-tui seed" in shown
