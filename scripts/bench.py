@@ -506,7 +506,11 @@ def log_at_scale(bench: Bench) -> Rows:
     path = ROOT / "bench" / "bench-log-1m.db"
     marker = path.with_name(path.name + ".entries")
     rows: Rows = []
-    current = marker.exists() and marker.read_text() == f"{LOG_ENTRIES} {SCHEMA_REVISION}"
+    current = (
+        path.exists()
+        and marker.exists()
+        and marker.read_text() == f"{LOG_ENTRIES} {SCHEMA_REVISION}"
+    )
     if not current or bench.args.rebuild:
         seconds = build_log(path, LOG_ENTRIES)
         marker.write_text(f"{LOG_ENTRIES} {SCHEMA_REVISION}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import weakref
 from typing import Any, ClassVar
 
 from textual import events
@@ -84,21 +85,22 @@ def bare() -> list[float]:
 
 def claim(db: str) -> list[float]:
     from guarantee_tui.config import Settings
-    from guarantee_tui.services.claim_view import ClaimView
     from guarantee_tui.ui.app import GuaranteeApp
     from guarantee_tui.ui.screens.claim import ClaimScreen
     from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
     timings = Timings()
-    loaded = ClaimScreen._loaded
+    paint = ClaimScreen._paint
+    painted: weakref.WeakSet[ClaimScreen] = weakref.WeakSet()
 
-    def claim_loaded(self: ClaimScreen, view: ClaimView) -> None:
-        first = self.view is None
-        loaded(self, view)
-        if first:
+    def claim_paint(self: ClaimScreen) -> None:
+        # The first time a claim screen fills in its data, whichever way it got it.
+        paint(self)
+        if self.view is not None and self not in painted:
+            painted.add(self)
             self.call_after_refresh(self.app.call_later, measured.painted)
 
-    ClaimScreen._loaded = claim_loaded  # type: ignore[method-assign]
+    ClaimScreen._paint = claim_paint  # type: ignore[method-assign]
 
     class Measured(GuaranteeApp):
         moves = 0

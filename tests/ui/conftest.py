@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from textual.pilot import Pilot
-from textual.widgets import Input
-from textual.worker import WorkerCancelled
+from textual.widgets import DataTable, Input
+from textual.worker import WorkerCancelled, WorkerState
 
 from guarantee_tui.config import Settings
 from guarantee_tui.policy import Explanation, Market, Review
@@ -129,6 +129,9 @@ def make_app(ui_db: str) -> Callable[..., GuaranteeApp]:
     return make
 
 
+BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
 async def wait_for_workers(pilot: Pilot[None]) -> None:
     """Waits for every worker, cancelled ones included.
 
@@ -148,6 +151,19 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.pause()
         await wait_for_workers(pilot)
-    await pilot.pause()
+    # On a loaded machine a result can start more work (a page, a screen that
+    # loads its own data): keep going while any is under way, within reason.
+    for _ in range(20):
+        await pilot.pause()
+        if not any(w.state in BUSY for w in pilot.app.workers):
+            break
+        await wait_for_workers(pilot)
+    # A DataTable sizes its columns for new rows when it is next idle; on a
+    # loaded machine a snapshot could otherwise catch it with header widths.
+    for _ in range(50):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(table._require_update_dimensions for table in tables):
+            break
+        await pilot.pause(0.01)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from rich.console import Console
 from sqlalchemy import select, text
+from textual.app import ComposeResult
 from textual.pilot import Pilot
 
+from guarantee_tui.services import claim_view
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Decision, Explanation, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
-from guarantee_tui.ui.screens.claim import ClaimScreen
+from guarantee_tui.ui.screens.claim import SLOW_OPEN, ClaimScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.decision import DecisionScreen
 from guarantee_tui.ui.screens.error import ErrorScreen
@@ -130,6 +135,55 @@ async def test_open_a_claim_and_read_its_checklist(make_app: MakeApp) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+
+
+def claim_screens(app: GuaranteeApp) -> int:
+    return sum(isinstance(screen, ClaimScreen) for screen in app.screen_stack)
+
+
+async def test_a_claim_arrives_with_its_data_in_one_step(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    composed_with: list[bool] = []
+    compose = ClaimScreen.compose
+
+    def spy(self: ClaimScreen) -> ComposeResult:
+        composed_with.append(self.view is not None)
+        return compose(self)
+
+    monkeypatch.setattr(ClaimScreen, "compose", spy)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        # Enter twice in a hurry still opens one claim.
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert composed_with == [True]
+        assert claim_screens(app) == 1
+        assert "Loading" not in visible_text(app)
+
+
+async def test_a_slow_database_shows_the_claim_loading_then_fills_it(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load = claim_view.load
+
+    def slow_load(*args: Any) -> claim_view.ClaimView:
+        time.sleep(SLOW_OPEN * 4)
+        return load(*args)
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(claim_view, "load", slow_load)
+        await pilot.press("enter")
+        await pilot.pause(SLOW_OPEN * 2)
+        assert isinstance(app.screen, ClaimScreen)
+        assert "Loading…" in visible_text(app)
+        await settle(pilot)
+        shown = visible_text(app)
+        assert "Recommended" in shown and "Loading…" not in shown
+        assert claim_screens(app) == 1
 
 
 async def test_mark_contacts_and_watch_the_checklist_follow(make_app: MakeApp, ui_db: str) -> None:

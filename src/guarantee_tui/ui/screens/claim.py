@@ -7,15 +7,16 @@ the waiting period, the screen follows without a key press.
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Static
 
 from guarantee_tui.i18n import N_, Translator
@@ -35,10 +36,48 @@ from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
+from guarantee_tui.ui.widgets.two_columns import TwoColumns
 
 LIVE_INTERVAL = 1.0
 # From this width the checklist is a two-column table.
 WIDE = 110
+
+
+# A database slower than this gets the claim screen at once, saying it is loading.
+SLOW_OPEN = 0.15
+_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
+
+
+def open_claim(screen: AppScreen, claim_ref: str) -> None:
+    """Loads the claim, then shows it.
+
+    Loading first (a few milliseconds) and pushing a screen that already has
+    its data costs one layout; pushing first and filling in later costs two,
+    and the second is what made Enter feel slow on a busy queue.
+    """
+    at = screen.gapp.now()
+    earlier = _opening.pop(screen, None)
+    if earlier is not None:
+        earlier.stop()
+
+    def show(view: ClaimView | None) -> None:
+        timer.stop()
+        # Once only, and not if the agent has gone elsewhere meanwhile.
+        if _opening.get(screen) is timer and screen.is_current:
+            del _opening[screen]
+            screen.app.push_screen(ClaimScreen(claim_ref, view))
+
+    def failed(error: BaseException) -> bool:
+        timer.stop()
+        if _opening.get(screen) is timer:
+            del _opening[screen]
+        return False  # shown as any other database error
+
+    timer = screen.set_timer(SLOW_OPEN, lambda: show(None))
+    _opening[screen] = timer
+    screen.run_db(
+        lambda db: claim_view.load(db, claim_ref, at), show, group="open-claim", on_error=failed
+    )
 
 
 def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableType:
@@ -55,18 +94,16 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
             line.append(tr.render(result.evidence))
             lines.append(line)
         return Group(*lines, legend)
-    table = Table(expand=True, box=None, show_header=True, padding=(0, 1), show_edge=False)
     # The mark and the label's colour carry the status; the legend spells it out.
-    table.add_column("", no_wrap=True, width=1)
-    table.add_column(tr("Condition"), ratio=2, overflow="fold")
-    table.add_column(tr("Evidence"), ratio=5, overflow="fold")
-    for result in view.checklist.results:
-        table.add_row(
+    rows = [
+        (
             Text(status_mark(result.status), style=status_style(result.status)),
             Text(tr(CONDITION_LABELS[result.id]), style=status_style(result.status)),
             Text(tr.render(result.evidence)),
         )
-    return Group(table, legend)
+        for result in view.checklist.results
+    ]
+    return Group(TwoColumns((tr("Condition"), tr("Evidence")), rows), legend)
 
 
 def render_verdict(view: ClaimView, tr: Translator) -> Text:
@@ -153,10 +190,14 @@ class ClaimScreen(AppScreen):
         Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="claim.up"),
     ]
 
-    def __init__(self, claim_ref: str) -> None:
+    def __init__(self, claim_ref: str, view: ClaimView | None = None) -> None:
         super().__init__()
         self.claim_ref = claim_ref
-        self.view: ClaimView | None = None
+        # A view loaded before the push lets the first layout show the claim
+        # (and the footer its keys) at once, instead of a second layout later.
+        self.view: ClaimView | None = view
+        self._preloaded = view is not None
+        self._wide: bool | None = None
         self.opened_at: datetime | None = None
         self._shown: tuple[str, ...] | None = None
 
@@ -171,11 +212,19 @@ class ClaimScreen(AppScreen):
     def on_mount(self) -> None:
         self.opened_at = self.gapp.now()
         self.query_one("#claim-checklist").focus()
-        self.query_one("#claim-summary", Static).update(Text(self.tr("Loading…")))
-        self.reload()
+        if self.view is None:
+            self.query_one("#claim-summary", Static).update(Text(self.tr("Loading…")))
+        else:
+            self._shown = self._signature(self.view)
+            self._paint()
+        # The first load comes with ScreenResume, which follows every push.
         self.set_interval(LIVE_INTERVAL, self.reload)
 
     def on_screen_resume(self) -> None:
+        if self._preloaded:
+            # Just loaded; the live interval takes over from here.
+            self._preloaded = False
+            return
         self.reload()
 
     def reload(self) -> None:
@@ -211,12 +260,15 @@ class ClaimScreen(AppScreen):
         tr = self.tr
         self.query_one("#claim-summary", Static).update(render_summary(view, tr))
         self.query_one("#claim-verdict", Static).update(render_verdict(view, tr))
-        self.query_one("#claim-conditions", Static).update(
-            render_checklist(view, tr, self.app.size.width)
-        )
+        width = self.app.size.width
+        self._wide = width >= WIDE
+        self.query_one("#claim-conditions", Static).update(render_checklist(view, tr, width))
 
     def on_resize(self) -> None:
-        self._paint()
+        # Only the form of the checklist depends on the width, and re-rendering
+        # the two-column table is the costliest part of showing a claim.
+        if self._wide != (self.app.size.width >= WIDE):
+            self._paint()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -184,7 +184,7 @@ class ContactsScreen(AppScreen):
     def on_mount(self) -> None:
         self.table.focus()
         self.revealed = self.gapp.actor_role == "supervisor"
-        self.reload()
+        # The first load comes with ScreenResume, which follows every push.
 
     def on_resize(self) -> None:
         body = self.query_one("#contacts-body")

@@ -93,8 +93,8 @@ class LogScreen(AppScreen):
         return self.query_one("#log-table", LazyTable)
 
     def on_mount(self) -> None:
+        # The first load comes with ScreenResume, which follows every push.
         self.table.focus()
-        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload(keep_cursor=True)

@@ -517,7 +517,7 @@ class PhoneScreen(AppScreen):
             self.app.push_screen(LetterScreen(latest.decision, latest.ref))
 
     def action_claim(self) -> None:
-        from guarantee_tui.ui.screens.claim import ClaimScreen
+        from guarantee_tui.ui.screens.claim import open_claim
 
         card = self.card
         if card is None:
@@ -525,4 +525,4 @@ class PhoneScreen(AppScreen):
         # The open claim, else the latest.
         claims: Sequence[ClaimLine] = [c for c in card.claims if c.status == "open"] or card.claims
         if claims:
-            self.app.push_screen(ClaimScreen(claims[-1].ref))
+            open_claim(self, claims[-1].ref)

@@ -118,8 +118,8 @@ class QueueScreen(AppScreen):
         return self.query_one("#queue-table", LazyTable)
 
     def on_mount(self) -> None:
+        # The first load comes with ScreenResume, which follows every push.
         self.table.focus()
-        self.reload()
         self._stale_changed = 0
         self._stale_steps = 0
         # After the first page has had its chance to paint.
@@ -360,6 +360,6 @@ class QueueScreen(AppScreen):
             self._open(row.key)
 
     def _open(self, claim_ref: str) -> None:
-        from guarantee_tui.ui.screens.claim import ClaimScreen
+        from guarantee_tui.ui.screens.claim import open_claim
 
-        self.app.push_screen(ClaimScreen(claim_ref))
+        open_claim(self, claim_ref)

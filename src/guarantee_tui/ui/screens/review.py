@@ -51,8 +51,8 @@ class ReviewScreen(AppScreen):
         yield AppFooter()
 
     def on_mount(self) -> None:
+        # The first load comes with ScreenResume, which follows every push.
         self.query_one(DataTable).focus()
-        self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -4,14 +4,20 @@ Textual's Footer rebuilds all its keys on every bindings refresh (a focus
 change, a screen pushed, a translation), and restyling each key is slow: at
 start-up that alone cost most of a second. This one compares what it would
 show with what it shows, and keeps it when they are the same.
+
+Each key Textual builds also starts compact and is then bound to the footer's
+(not compact) setting, which restyles every key once more; this one builds
+them in their final form.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class AppFooter(Footer):
@@ -28,6 +34,14 @@ class AppFooter(Footer):
             )
             for key, active in screen.active_bindings.items()
         )
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            # The palette's key is not bound to the footer's setting: left as built.
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if self.is_attached and screen is self.screen:
