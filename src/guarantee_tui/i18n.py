@@ -172,7 +172,7 @@ class Translator:
         return self.plural("{n} credit", "{n} credits", amount)
 
     def percent(self, value: float) -> str:
-        """`value` in percent points (80 -> "80 %")."""
+        """`value` in percent points (80 -> "80%", in French "80 %")."""
         return str(format_percent(value / 100, locale=self.locale))
 
     def date(self, value: date, *, short: bool = False) -> str:

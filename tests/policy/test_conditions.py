@@ -142,7 +142,7 @@ def test_profile_completeness_is_read_at_each_purchase() -> None:
     )
     assert status(pro, C.PROFILE_COMPLETE) is Status.NOT_MET
     text = evidence(pro, C.PROFILE_COMPLETE)
-    assert text.startswith("1 contact bought with the profile less than 80 % complete: L-04")
+    assert text.startswith("1 contact bought with the profile less than 80% complete: L-04")
     assert "79%" in text
 
 

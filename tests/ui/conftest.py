@@ -160,7 +160,7 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         await wait_for_workers(pilot)
     # A DataTable sizes its columns for new rows when it is next idle; on a
     # loaded machine a snapshot could otherwise catch it with header widths.
-    for _ in range(50):
+    for _ in range(300):
         tables = pilot.app.screen.query(DataTable)
         if not any(table._require_update_dimensions for table in tables):
             break

@@ -284,7 +284,7 @@ async def test_the_card_says_where_someone_without_a_claim_stands(
         assert "t: English" in shown
         assert "22 juil. 2026" in shown  # the 20th purchase is due by then
         assert "contacts bought: 12 of 20 · 20th purchase by 22 Jul 2026" in shown
-        assert "Profile 80 % complete at each purchase" in shown
+        assert "Profile 80% complete at each purchase" in shown
         assert "2 positive reviews tied to the contacts" in shown
         await pilot.press("down", "t")  # to the results, then the agent's language
         await settle(pilot)

@@ -25,6 +25,8 @@ SCREENS = {
     "contacts": ["j", "j", "enter", "c"],  # CL-MARKUP: flags and hostile text
     "decision": ["j", "j", "j", "enter", "r"],  # reject, with its letter
     "help": ["enter", "question_mark"],
+    "untruthful-note": ["j", "j", "enter", "c", "u"],  # asks why, before marking
+    "letter": ["j", "j", "j", "enter", "r", "ctrl+s", "d"],  # the letter as recorded
 }
 
 
@@ -34,6 +36,9 @@ def steps(keys: list[str]) -> Callable[[Pilot[None]], Any]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        # A notice fades after a few seconds: a snapshot must not depend on when.
+        pilot.app.clear_notifications()
+        await pilot.pause()
 
     return run
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import time
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +17,7 @@ from guarantee_tui.services import claim_view
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Decision, Explanation, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens import claim as claim_screen
 from guarantee_tui.ui.screens.claim import SLOW_OPEN, ClaimScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.decision import DecisionScreen
@@ -152,6 +153,8 @@ async def test_a_claim_arrives_with_its_data_in_one_step(
         return compose(self)
 
     monkeypatch.setattr(ClaimScreen, "compose", spy)
+    # However busy the machine running the tests, the load is not "slow" here.
+    monkeypatch.setattr(claim_screen, "SLOW_OPEN", 30.0)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -167,9 +170,10 @@ async def test_a_slow_database_shows_the_claim_loading_then_fills_it(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load = claim_view.load
+    released = threading.Event()
 
     def slow_load(*args: Any) -> claim_view.ClaimView:
-        time.sleep(SLOW_OPEN * 4)
+        released.wait(timeout=30)
         return load(*args)
 
     app = make_app()
@@ -177,9 +181,14 @@ async def test_a_slow_database_shows_the_claim_loading_then_fills_it(
         await settle(pilot)
         monkeypatch.setattr(claim_view, "load", slow_load)
         await pilot.press("enter")
-        await pilot.pause(SLOW_OPEN * 2)
+        for _ in range(100):
+            await pilot.pause(SLOW_OPEN)
+            if isinstance(app.screen, ClaimScreen):
+                break
+        await pilot.pause()
         assert isinstance(app.screen, ClaimScreen)
         assert "Loading…" in visible_text(app)
+        released.set()
         await settle(pilot)
         shown = visible_text(app)
         assert "Recommended" in shown and "Loading…" not in shown

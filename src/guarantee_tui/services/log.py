@@ -326,7 +326,7 @@ class InvalidPercent(UserError):
         self.percent = percent
 
     def describe(self, tr: Translator) -> str:
-        return tr("The sample must be more than 0 % and at most 100 % of the decisions.")
+        return tr("The sample must be more than 0% and at most 100% of the decisions.")
 
 
 def record_review(

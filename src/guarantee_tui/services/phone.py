@@ -409,8 +409,8 @@ def _for_good(progress: Checklist) -> list[Message]:
             case ConditionId.PROFILE_COMPLETE:
                 said.append(
                     nmsg(
-                        "{n} contact was bought while your profile was less than 80 % complete.",
-                        "{n} contacts were bought while your profile was less than 80 % complete.",
+                        "{n} contact was bought while your profile was less than 80% complete.",
+                        "{n} contacts were bought while your profile was less than 80% complete.",
                         n,
                     )
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
 from guarantee_tui.i18n import Translator
@@ -59,6 +60,13 @@ R = TypeVar("R")
 
 
 class AppModal(Translated, ModalScreen[R]):
+    def with_key(self, label: str, key: str) -> str:
+        """A button's label with the key that does the same ("Reject (^s)"): a
+        dialog covers the footer, and nobody should need the mouse to find it."""
+        return self.tr(
+            "{label} ({key})", label=label, key=self.app.get_key_display(Binding(key, ""))
+        )
+
     def on_mount(self) -> None:
         # Textual runs every on_mount along the MRO, this one after a subclass's:
         # subclasses must not call super().on_mount(), or it runs twice.

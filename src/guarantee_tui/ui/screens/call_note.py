@@ -79,8 +79,8 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         for code in OUTCOMES:
             button = self.query_one(f"#note-outcome-{code}", RadioButton)
             button.label = Text(outcome_label(code, tr))
-        self.query_one("#note-save", Button).label = tr("Save")
-        self.query_one("#note-cancel", Button).label = tr("Cancel")
+        self.query_one("#note-save", Button).label = self.with_key(tr("Save"), "ctrl+s")
+        self.query_one("#note-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
 
     @property
     def outcome(self) -> str:

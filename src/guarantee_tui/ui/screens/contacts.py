@@ -25,6 +25,7 @@ from guarantee_tui.services.claim_view import ClaimView, ContactLine
 from guarantee_tui.services.privacy import mask_name, mask_phone
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.small_table import SmallTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
 WIDE = 120
@@ -172,7 +173,7 @@ class ContactsScreen(AppScreen):
         yield TopBar()
         yield Static(id="contacts-title")
         with Container(id="contacts-body"):
-            yield DataTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
+            yield SmallTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="contacts-detail", can_focus=True):
                 yield Static(id="contacts-explanation")
         yield AppFooter()

@@ -108,8 +108,10 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.query_one("#decision-reason", Input).placeholder = tr(
             "Reason (required): why you decide so"
         )
-        self.query_one("#decision-confirm", Button).label = tr(CONFIRM[self.action])
-        self.query_one("#decision-cancel", Button).label = tr("Cancel")
+        self.query_one("#decision-confirm", Button).label = self.with_key(
+            tr(CONFIRM[self.action]), "ctrl+s"
+        )
+        self.query_one("#decision-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
         if self.draft is not None:
             self._show(self.draft)
 

@@ -107,8 +107,8 @@ class LogFilterScreen(AppModal[LogFilter | None]):
             actions.value = chosen
         self.query_one("#filter-market", Select).prompt = tr("all")
         actions.prompt = tr("all")
-        self.query_one("#filter-apply", Button).label = tr("Apply")
-        self.query_one("#filter-cancel", Button).label = tr("Cancel")
+        self.query_one("#filter-apply", Button).label = self.with_key(tr("Apply"), "enter")
+        self.query_one("#filter-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#filter-apply")

@@ -51,8 +51,8 @@ class PromptScreen(AppModal[str | None]):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.query_one("#prompt-ok", Button).label = self.tr("OK")
-        self.query_one("#prompt-cancel", Button).label = self.tr("Cancel")
+        self.query_one("#prompt-ok", Button).label = self.with_key(self.tr("OK"), "enter")
+        self.query_one("#prompt-cancel", Button).label = self.with_key(self.tr("Cancel"), "escape")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#prompt-ok")

@@ -18,6 +18,7 @@ from guarantee_tui.services.log import Entry, LogFilter
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.screens.log import describe_filter
 from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.small_table import SmallTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
 
@@ -47,7 +48,7 @@ class ReviewScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield Static(id="review-title")
-        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        yield SmallTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield AppFooter()
 
     def on_mount(self) -> None:
