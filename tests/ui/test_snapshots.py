@@ -55,3 +55,19 @@ def test_screen(
 ) -> None:
     app = make_app(lang=lang)
     assert snap_compare(app, terminal_size=size, run_before=steps(SCREENS[screen]))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_terminal_too_small(
+    snap_compare: Any, make_app: Callable[..., GuaranteeApp], lang: str
+) -> None:
+    app = make_app(lang=lang)
+    assert snap_compare(app, terminal_size=(70, 20), run_before=steps([]))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_database_that_cannot_be_opened(
+    snap_compare: Any, make_app: Callable[..., GuaranteeApp], lang: str
+) -> None:
+    app = make_app(lang=lang, db="/nonexistent/dir/missing.db")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps([]))
