@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerState
 
 from guarantee_tui.config import Settings
@@ -158,12 +158,5 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         if not any(w.state in BUSY for w in pilot.app.workers):
             break
         await wait_for_workers(pilot)
-    # A DataTable sizes its columns for new rows when it is next idle; on a
-    # loaded machine a snapshot could otherwise catch it with header widths.
-    for _ in range(300):
-        tables = pilot.app.screen.query(DataTable)
-        if not any(table._require_update_dimensions for table in tables):
-            break
-        await pilot.pause(0.01)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False

@@ -308,6 +308,24 @@ async def test_reject_with_grounds_from_the_failed_conditions(
     assert codes == '["priority_discount_channel"]'
 
 
+async def test_dialog_buttons_name_their_keys_as_the_keymap_sets_them(make_app: MakeApp) -> None:
+    app = make_app()
+    app.set_keymap({"decision.confirm": "f5"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        shown = visible_text(app)
+        assert "Reject (f5)" in shown and "Cancel (esc)" in shown
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen) and app.screen.view is not None
+        assert app.screen.view.status == "rejected"
+
+
 async def test_refused_actions_say_why(make_app: MakeApp, ui_db: str) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

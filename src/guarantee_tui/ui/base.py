@@ -60,6 +60,16 @@ R = TypeVar("R")
 
 
 class AppModal(Translated, ModalScreen[R]):
+    def bound_key(self, action: str) -> str:
+        """The key bound to `action` on this dialog, as a keymap may have set it."""
+        # As Textual does for the keys it dispatches: the class's bindings, then the keymap.
+        bindings = self._bindings.copy()
+        bindings.apply_keymap(self.app._keymap)
+        for key, found in bindings.key_to_bindings.items():
+            if any(binding.action == action for binding in found):
+                return key
+        raise LookupError(f"no key for {action!r} on {type(self).__name__}")
+
     def with_key(self, label: str, key: str) -> str:
         """A button's label with the key that does the same ("Reject (^s)"): a
         dialog covers the footer, and nobody should need the mouse to find it."""

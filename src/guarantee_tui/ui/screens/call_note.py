@@ -79,8 +79,12 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         for code in OUTCOMES:
             button = self.query_one(f"#note-outcome-{code}", RadioButton)
             button.label = Text(outcome_label(code, tr))
-        self.query_one("#note-save", Button).label = self.with_key(tr("Save"), "ctrl+s")
-        self.query_one("#note-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
+        self.query_one("#note-save", Button).label = self.with_key(
+            tr("Save"), self.bound_key("save")
+        )
+        self.query_one("#note-cancel", Button).label = self.with_key(
+            tr("Cancel"), self.bound_key("cancel")
+        )
 
     @property
     def outcome(self) -> str:

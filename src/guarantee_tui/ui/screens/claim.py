@@ -212,11 +212,9 @@ class ClaimScreen(AppScreen):
     def on_mount(self) -> None:
         self.opened_at = self.gapp.now()
         self.query_one("#claim-checklist").focus()
+        # A preloaded view is painted by retranslate(), which AppScreen runs on mount.
         if self.view is None:
             self.query_one("#claim-summary", Static).update(Text(self.tr("Loading…")))
-        else:
-            self._shown = self._signature(self.view)
-            self._paint()
         # The first load comes with ScreenResume, which follows every push.
         self.set_interval(LIVE_INTERVAL, self.reload)
 

@@ -109,9 +109,11 @@ class DecisionScreen(AppModal[Outcome | None]):
             "Reason (required): why you decide so"
         )
         self.query_one("#decision-confirm", Button).label = self.with_key(
-            tr(CONFIRM[self.action]), "ctrl+s"
+            tr(CONFIRM[self.action]), self.bound_key("confirm")
         )
-        self.query_one("#decision-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
+        self.query_one("#decision-cancel", Button).label = self.with_key(
+            tr("Cancel"), self.bound_key("cancel")
+        )
         if self.draft is not None:
             self._show(self.draft)
 

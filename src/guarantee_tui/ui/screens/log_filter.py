@@ -108,7 +108,9 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         self.query_one("#filter-market", Select).prompt = tr("all")
         actions.prompt = tr("all")
         self.query_one("#filter-apply", Button).label = self.with_key(tr("Apply"), "enter")
-        self.query_one("#filter-cancel", Button).label = self.with_key(tr("Cancel"), "escape")
+        self.query_one("#filter-cancel", Button).label = self.with_key(
+            tr("Cancel"), self.bound_key("cancel")
+        )
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#filter-apply")

@@ -52,7 +52,9 @@ class PromptScreen(AppModal[str | None]):
     def retranslate(self) -> None:
         super().retranslate()
         self.query_one("#prompt-ok", Button).label = self.with_key(self.tr("OK"), "enter")
-        self.query_one("#prompt-cancel", Button).label = self.with_key(self.tr("Cancel"), "escape")
+        self.query_one("#prompt-cancel", Button).label = self.with_key(
+            self.tr("Cancel"), self.bound_key("cancel")
+        )
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#prompt-ok")
