@@ -79,6 +79,31 @@ def test_only_the_first_twenty_purchases_are_loaded(engine: Engine) -> None:
     assert first_twenty(facts.professional.purchases) == first_twenty(pro.purchases)
 
 
+def test_each_professional_of_a_batch_gets_their_own_first_twenty(engine: Engine) -> None:
+    # Purchases inserted out of order, with shared instants (ref breaks the tie),
+    # some before and some after the twentieth: the twenty are chosen per
+    # professional, not over the batch.
+    start = datetime(2026, 2, 1, 8, tzinfo=UTC)
+    expected = {}
+    for i, count in enumerate((35, 20, 12)):
+        bought = tuple(
+            Purchase(
+                f"L-{(k * 11) % count:02d}",
+                start + timedelta(hours=(k * 11) % count // 3),
+                5,
+                "standard",
+            )
+            for k in range(count)
+        )
+        pro = tagged(replace(eligible_professional(), purchases=bought), f"P{i}")
+        insert(engine, pro, replace(claim_for(pro), ref=f"CL-{i}"), email=f"{i}@x.fr")
+        expected[f"CL-{i}"] = first_twenty(pro.purchases)
+    with engine.connect() as conn:
+        loaded = {f.claim.ref: f.professional.purchases for f in iter_claims(conn)}
+    assert {ref: first_twenty(bought) for ref, bought in loaded.items()} == expected
+    assert sorted(len(bought) for bought in loaded.values()) == [12, 20, 20]
+
+
 def test_loading_a_claim_takes_the_same_few_queries_whatever_the_data(engine: Engine) -> None:
     small = tagged(replace(eligible_professional(), purchases=purchases(3)), "S")
     small_claim = replace(claim_for(small), ref="CL-SMALL")

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import Translator, translator
 from guarantee_tui.policy import Checklist, evaluate
+from guarantee_tui.services.bulk import few_collections
 from guarantee_tui.store.facts import ClaimFacts, iter_claims, load_claim, ref_boundaries
 
 
@@ -73,7 +74,7 @@ def json_lines(
                 yield from pool.map(_check_slice, slices)
             return
     tr = translator(language)
-    with engine.connect() as conn:
+    with few_collections(), engine.connect() as conn:
         for facts in iter_claims(conn, status=status):
             yield _line(evaluate_facts(facts, at), tr)
 
@@ -89,7 +90,7 @@ def _check_slice(task: tuple[str, str, str, str | None, datetime, str]) -> str:
     engine = make_engine(url)
     tr = translator(language)
     try:
-        with engine.connect() as conn:
+        with few_collections(), engine.connect() as conn:
             return "".join(
                 _line(evaluate_facts(facts, at), tr)
                 for facts in iter_claims(conn, status=status, after=after, until=until)
