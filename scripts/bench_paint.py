@@ -7,9 +7,10 @@
 Runs headless and prints one JSON line: the wall-clock time (time.time()) at
 which the first page of data was painted, and this process's peak resident
 memory. The parent notes the time just before starting this process, so the
-difference is "process start to first paint", imports included. For the
-log, the app starts as usual and `l` is pressed a second later; `pressed`
-says when.
+difference is "process start to first paint", imports included. The
+workspace starts through `guarantee_tui.cli.main`, as the `guarantee-tui`
+command starts it. For the log, the app starts as usual and `l` is pressed a
+second later; `pressed` says when.
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ def bare() -> None:
 
 
 def workspace(db: str, screen: str) -> None:
-    from guarantee_tui.config import Settings
+    # Started as `guarantee-tui --db DB` starts it, through the command line.
+    from guarantee_tui import cli
+    from guarantee_tui.ui import app as app_module
     from guarantee_tui.ui.app import GuaranteeApp
     from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
@@ -100,10 +103,13 @@ def workspace(db: str, screen: str) -> None:
             report(self.pressed)
             self.exit()
 
-    app = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
-    app.run(headless=True, size=(120, 40))
-    if app.return_code:
-        print(json.dumps({"error": "no data painted"}), flush=True)
+        def run(self, *args: Any, **kwargs: Any) -> None:
+            super().run(headless=True, size=(120, 40))
+            if self.return_code:
+                print(json.dumps({"error": "no data painted"}), flush=True)
+
+    app_module.GuaranteeApp = Measured  # type: ignore[misc]
+    cli.main(["--db", db, "--lang", "en", "--agent", "Sofia Martins"])
 
 
 def main(argv: list[str]) -> int:

@@ -84,6 +84,7 @@ def bare() -> list[float]:
 
 
 def claim(db: str) -> list[float]:
+    from guarantee_tui.cli.app import prepare_process
     from guarantee_tui.config import Settings
     from guarantee_tui.ui.app import GuaranteeApp
     from guarantee_tui.ui.screens.claim import ClaimScreen
@@ -129,6 +130,8 @@ def claim(db: str) -> list[float]:
             self.set_timer(SETTLE_S, lambda: timings.press(self))
 
     measured = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
+    # As `guarantee-tui` runs it.
+    prepare_process()
     measured.run(headless=True, size=(120, 40))
     if measured.return_code:
         raise SystemExit("no claim painted before the deadline")

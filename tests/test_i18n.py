@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from guarantee_tui import i18n
 from guarantee_tui.i18n import Translator, UnknownLanguage, normalise_language, translator
 from guarantee_tui.policy.messages import Credits, Items, Message, Moment, Percent, msg, nmsg
 
@@ -114,3 +117,51 @@ def test_our_list_formatting_matches_babel() -> None:
             values = [f"v{i}" for i in range(n)]
             assert tr.items(values) == format_list(values, locale=locale)
             assert tr.items(values, "or") == format_list(values, style="or", locale=locale)
+
+
+def test_a_source_catalog_is_compiled_once_and_again_when_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "fr" / "LC_MESSAGES"
+    base.mkdir(parents=True)
+    po = base / "messages.po"
+
+    def write_po(translation: str) -> None:
+        po.write_text(
+            'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'msgid "Claim"\nmsgstr "{translation}"\n',
+            encoding="utf-8",
+        )
+
+    monkeypatch.setattr(i18n, "catalog_dirs", lambda: (tmp_path,))
+    write_po("Demande")
+    assert i18n._load_catalog("fr").gettext("Claim") == "Demande"
+    mo = base / "messages.mo"
+    assert mo.is_file()
+    # Read from the compiled file while the .po is unchanged...
+    po_time = po.stat().st_mtime_ns
+    mo.write_bytes(i18n._compile_po(po).replace(b"Demande", b"Demandx"))
+    os.utime(mo, ns=(po_time + 10**9, po_time + 10**9))
+    assert i18n._load_catalog("fr").gettext("Claim") == "Demandx"
+    # ...and compiled again once the .po is newer.
+    write_po("Réclamation")
+    os.utime(po, ns=(po_time + 2 * 10**9, po_time + 2 * 10**9))
+    assert i18n._load_catalog("fr").gettext("Claim") == "Réclamation"
+    assert i18n._load_catalog("fr").gettext("Claim") == "Réclamation"
+
+
+def test_a_catalog_that_cannot_be_kept_is_still_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "fr" / "LC_MESSAGES"
+    base.mkdir(parents=True)
+    (base / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Claim"\nmsgstr "Demande"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "catalog_dirs", lambda: (tmp_path,))
+    # Where the compiled catalog would go, something that cannot be replaced.
+    (base / "messages.mo").mkdir()
+    (base / "messages.mo" / "keep").touch()
+    assert i18n._load_catalog("fr").gettext("Claim") == "Demande"

@@ -4,8 +4,8 @@ Source strings are English. `Translator` wraps a gettext catalog and a Babel
 locale; everything a person reads (labels, evidence, letters, dates, numbers,
 credits) goes through one. Catalogs live in `locales/` at the repository root
 and inside the installed package; a compiled `.mo` is used when the build made
-one, otherwise the `.po` is compiled in memory so a source checkout works
-as it is.
+one. A source checkout works as it is: its `.po` files are compiled at first
+use and the result kept beside them until the `.po` changes.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from typing import Final
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, get_time_format
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 from guarantee_tui.policy.calendar import to_local
@@ -69,18 +67,37 @@ def _load_catalog(directory: str) -> gettext.NullTranslations:
     for root in catalog_dirs():
         base = root / directory / "LC_MESSAGES"
         mo = base / f"{DOMAIN}.mo"
-        if mo.is_file():
+        po = base / f"{DOMAIN}.po"
+        if mo.is_file() and (not po.is_file() or _newer(mo, po)):
             with mo.open("rb") as f:
                 return gettext.GNUTranslations(f)
-        po = base / f"{DOMAIN}.po"
         if po.is_file():
-            with po.open("rb") as f:
-                catalog = read_po(f)
-            buffer = BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            buffer.seek(0)
-            return gettext.GNUTranslations(buffer)
+            compiled = _compile_po(po)
+            # Kept beside the .po (git ignores it): compiling takes longer
+            # than the rest of the start-up in French or Portuguese.
+            try:
+                partial = mo.with_suffix(".mo.partial")
+                partial.write_bytes(compiled)
+                partial.replace(mo)
+            except OSError:
+                pass
+            return gettext.GNUTranslations(BytesIO(compiled))
     raise FileNotFoundError(f"no catalog for {directory!r} in {catalog_dirs()}")
+
+
+def _newer(a: Path, b: Path) -> bool:
+    return a.stat().st_mtime_ns >= b.stat().st_mtime_ns
+
+
+def _compile_po(po: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
 
 
 def normalise_language(code: str) -> str:

@@ -26,8 +26,9 @@ from guarantee_tui.services.case_files import (
 )
 from guarantee_tui.services.case_files.validate import validate_case_file
 from guarantee_tui.services.case_files.writer import ChunkWriter
-from guarantee_tui.store.engine import SCHEMA_REVISION, make_engine
+from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.errors import DatabaseMissing, SchemaEmpty, SchemaNewer
+from guarantee_tui.store.location import SCHEMA_REVISION
 from guarantee_tui.store.models import Claim, ContactPurchase, Explanation, Professional
 from tests.strategies import DELETE, FORMAT, changed, sample, write_case_file
 

@@ -11,7 +11,6 @@ from sqlalchemy import text
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.store.engine import (
-    SCHEMA_REVISION,
     check_schema,
     make_engine,
     open_database,
@@ -24,6 +23,7 @@ from guarantee_tui.store.errors import (
     SchemaNewer,
     SchemaOutdated,
 )
+from guarantee_tui.store.location import SCHEMA_REVISION
 from guarantee_tui.store.migrate import head_revision, upgrade
 from guarantee_tui.store.models import Base
 

@@ -439,3 +439,83 @@ async def test_an_unusable_database_shows_what_to_do(make_app: MakeApp, tmp_path
         assert isinstance(app.screen, ErrorScreen)
         shown = visible_text(app)
         assert "No database at" in shown and "guarantee-tui seed" in shown
+
+
+@pytest.fixture
+def held_database(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Opening the database waits until the test lets it go."""
+    from guarantee_tui.services import database
+
+    open_ = database.open_
+    released = threading.Event()
+
+    def held(url: str | None) -> Any:
+        released.wait(timeout=30)
+        return open_(url)
+
+    monkeypatch.setattr(database, "open_", held)
+    yield released
+    released.set()
+
+
+async def test_the_queue_shows_before_the_database_has_opened(
+    make_app: MakeApp, held_database: threading.Event
+) -> None:
+    app = make_app(agent="Sofia")
+    # Released in the test: the event loop's teardown waits for the held thread.
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if queue_refs(app):
+                break
+        assert app.database is None, "the database was not held"
+        # The opening view, read from the file, with the header complete.
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
+        shown = visible_text(app)
+        assert "4 claims" in shown and "Rénovation Dupont" in shown
+        assert "Sofia (supervisor)" in shown and "test.db" in shown
+        # Keys pressed meanwhile are honoured once the database is open.
+        await pilot.press("down", "enter")
+        await pilot.pause(0.1)
+        held_database.set()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ClaimScreen) and app.screen.view is not None:
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        shown = visible_text(app)
+        assert "CL-PEND-PT" in shown and "Recommended" in shown
+        assert claim_screens(app) == 1
+
+
+async def test_quitting_before_the_database_opened_leaves_nothing_waiting(
+    make_app: MakeApp, held_database: threading.Event
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if queue_refs(app):
+                break
+        # Jobs queued for the database, as scrolling and Enter queue them.
+        app.run_db(lambda db: None, lambda _: None, group="waiting", node=app)
+        await pilot.press("q")
+    # Their threads are joined when the process ends: none may still wait.
+    assert app._db_ready.is_set()
+    waiting = [w for w in app.workers if w.group == "waiting"]
+    assert all(w.is_finished for w in waiting)
+    held_database.set()
+
+
+async def test_without_the_head_start_the_queue_comes_from_the_database(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guarantee_tui.services import first_page
+
+    monkeypatch.setattr(first_page, "read", lambda *args: None)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
+        assert app.database is not None

@@ -7,12 +7,14 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from guarantee_tui.config import ENV, Settings
 from guarantee_tui.errors import InvalidArgument
 from guarantee_tui.i18n import LANGUAGES, Translator, UnknownLanguage, normalise_language
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 # Subcommand modules, in the order `--help` lists them.
 COMMANDS = (

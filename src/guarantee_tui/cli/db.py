@@ -28,7 +28,8 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
 
 
 def run_upgrade(args: argparse.Namespace, ctx: Context) -> int:
-    from guarantee_tui.store.engine import SCHEMA_REVISION, current_revision, describe, make_engine
+    from guarantee_tui.store.engine import current_revision, describe, make_engine
+    from guarantee_tui.store.location import SCHEMA_REVISION
     from guarantee_tui.store.migrate import upgrade
 
     engine = make_engine(ctx.settings.db, create=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Final
 
@@ -17,12 +16,12 @@ from guarantee_tui.store.errors import (
     SchemaNewer,
     SchemaOutdated,
 )
+from guarantee_tui.store.location import (
+    SCHEMA_REVISION,
+    database_setting,
+    sqlite_file,
+)
 
-ENV_VAR: Final = "GUARANTEE_TUI_DB"
-DEFAULT_DATABASE: Final = "sample.db"
-# The newest migration; a test keeps it equal to the migration scripts' head
-# so that opening a database needs no scan of the scripts.
-SCHEMA_REVISION: Final = "0003_phone_desk"
 SQLITE_BUSY_TIMEOUT_MS: Final = 10_000
 SQLITE_CACHE_KIB: Final = 65_536
 
@@ -32,9 +31,10 @@ def resolve_url(value: str | None = None) -> URL:
 
     A plain path means a SQLite file. `postgresql://` is read as psycopg 3.
     """
-    raw = value if value else os.environ.get(ENV_VAR) or DEFAULT_DATABASE
-    if "://" not in raw:
-        return URL.create("sqlite+pysqlite", database=str(Path(raw).expanduser().resolve()))
+    raw = database_setting(value)
+    path = sqlite_file(raw)
+    if path is not None:
+        return URL.create("sqlite+pysqlite", database=str(path))
     try:
         url = make_url(raw)
     except ArgumentError as exc:

@@ -10,18 +10,9 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from guarantee_tui.store.sqlite_time import from_sqlite
 
-def _from_sqlite(value: Any) -> datetime | None:
-    # SQLite hands back the naive UTC text this type wrote; parsing it with
-    # its offset is five times faster than parsing, then replacing tzinfo.
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value + "+00:00")
-    except ValueError:
-        # Text some other writer left with an offset of its own.
-        parsed = datetime.fromisoformat(value)
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_from_sqlite = from_sqlite
 
 
 def _from_server(value: Any) -> datetime | None:

@@ -13,10 +13,10 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from platformdirs import user_log_path
 from textual.app import App, SystemCommand
@@ -27,13 +27,31 @@ from textual.worker import Worker, WorkerState
 
 from guarantee_tui.config import Settings
 from guarantee_tui.errors import UserError
+from guarantee_tui.filters import QueueFilter, QueueSort
 from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
 from guarantee_tui.ui.base import Translated
 from guarantee_tui.ui.bindings import translate_bindings
 
+if TYPE_CHECKING:
+    from guarantee_tui.services.first_page import FirstPage
+
 T = TypeVar("T")
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+# The database opens once the first page has painted, or after this long.
+OPEN_AT_LATEST = 1.0
 log = logging.getLogger(__name__)
+
+
+class AppClosed(Exception):
+    """The app closed before the database opened."""
+
+
+@dataclass(slots=True)
+class _FirstPageRead:
+    """A read of the queue's opening page: who waits for it, then the page."""
+
+    waiting: list[Callable[[FirstPage], None]] = field(default_factory=list)
+    page: FirstPage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +94,11 @@ class GuaranteeApp(App[None]):
         self._started = False
         self._lines: tuple[datetime, list[Any]] | None = None
         self._lines_pending = False
+        # Until the first page has painted, nothing heavy runs beside the
+        # event loop (see `start_background`).
+        self._background = False
+        self._first_page_file: Path | None = None
+        self._first_pages: dict[tuple[QueueFilter, QueueSort, int], _FirstPageRead] = {}
 
     # --- time, language -------------------------------------------------
 
@@ -100,17 +123,110 @@ class GuaranteeApp(App[None]):
 
     async def on_mount(self) -> None:
         translate_bindings(self, self.tr)
-        if self.database is None:
-            self.run_worker(
-                self._open_database, thread=True, exit_on_error=False, group="open-database"
-            )
-        else:
+        if self.database is not None:
+            self._background = True
             self._database_opened(self.database)
+        else:
+            from guarantee_tui.services.first_page import database_file
+
+            self._first_page_file = database_file(self.settings.db)
+            if self._first_page_file is None:
+                self.start_background()
+            else:
+                self.database_name = self._first_page_file.name
+                self.set_timer(OPEN_AT_LATEST, self.start_background)
         from guarantee_tui.ui.screens.queue import QueueScreen
 
         await self.push_screen(QueueScreen())
         self._started = True
         self.check_size()
+
+    def on_unmount(self) -> None:
+        # Database jobs still waiting for the database (the app closed before it
+        # opened) must not keep the process alive: their threads are joined at exit.
+        if not self._db_ready.is_set():
+            self._open_error = AppClosed()
+            self._db_ready.set()
+
+    def start_background(self) -> None:
+        """Opens the database and works out the office hours.
+
+        Importing SQLAlchemy and the holiday calendars takes longer than
+        Textual takes to start, and a thread doing it slows the event loop
+        down as much. So, for a SQLite file, this waits until the queue's
+        first page, read with sqlite3 alone (`first_page`), has painted.
+        """
+        if self._background:
+            return
+        self._background = True
+        if self.database is None:
+            self.run_worker(
+                self._open_database, thread=True, exit_on_error=False, group="open-database"
+            )
+        self.line_statuses()
+
+    def first_page(
+        self,
+        f: QueueFilter,
+        sort: QueueSort,
+        limit: int,
+        on_done: Callable[[FirstPage], None] | None = None,
+    ) -> bool:
+        """Reads the queue's opening page before the database is open, and hands
+        it to `on_done` on the event loop; False if it cannot be read that way.
+
+        Without `on_done` the read only starts, for whoever asks next: a
+        screen asks while it composes, so that the read overlaps its mounting.
+        """
+        from guarantee_tui.services import first_page
+
+        path = self._first_page_file
+        if path is None or self._background or not first_page.serves(f, sort):
+            return False
+        key = (f, sort, limit)
+        read = self._first_pages.get(key)
+        if read is None:
+            read = self._first_pages[key] = _FirstPageRead()
+            agent = self.agent
+
+            def work() -> None:
+                try:
+                    page = first_page.read(path, f, sort, limit, agent)
+                except Exception:
+                    # Only a head start: the database, once open, shows and
+                    # explains whatever went wrong.
+                    log.exception("reading the first page of %s", path)
+                    page = None
+                self.call_from_thread(self._first_page_read, key, page)
+
+            self.run_worker(work, thread=True, exit_on_error=False, group="first-page")
+        if on_done is not None:
+            if read.page is not None:
+                self._deliver_first_page(read.page, [on_done])
+            else:
+                read.waiting.append(on_done)
+        return True
+
+    def _first_page_read(
+        self, key: tuple[QueueFilter, QueueSort, int], page: FirstPage | None
+    ) -> None:
+        read = self._first_pages[key]
+        if page is None:
+            self.start_background()
+            return
+        read.page = page
+        waiting, read.waiting = read.waiting, []
+        if waiting:
+            self._deliver_first_page(page, waiting)
+
+    def _deliver_first_page(
+        self, page: FirstPage, callbacks: list[Callable[[FirstPage], None]]
+    ) -> None:
+        if page.role is not None:
+            self._role_loaded(page.role)
+        for callback in callbacks:
+            callback(page)
+        self.call_after_refresh(self.start_background)
 
     def _open_database(self) -> None:
         from guarantee_tui.services import database
@@ -156,7 +272,7 @@ class GuaranteeApp(App[None]):
         minute = self.now().replace(second=0, microsecond=0)
         if self._lines is not None and self._lines[0] == minute:
             return self._lines[1]
-        if not self._lines_pending:
+        if not self._lines_pending and self._background:
             self._lines_pending = True
             self.run_worker(self._compute_lines, thread=True, exit_on_error=False, group="lines")
         return self._lines[1] if self._lines is not None else None
@@ -194,11 +310,12 @@ class GuaranteeApp(App[None]):
         on_error: Callable[[BaseException], bool] | None = None,
     ) -> Worker[T]:
         def runner() -> T:
-            from guarantee_tui.services.database import guarded
-
             self._db_ready.wait()
             if self._open_error is not None:
                 raise self._open_error
+            # Imported once the database is open, never before the first paint.
+            from guarantee_tui.services.database import guarded
+
             return guarded(self.database, job)
 
         worker: Worker[T] = self.run_worker(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -33,6 +33,9 @@ from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from guarantee_tui.services.first_page import FirstPage
+
 STATUS_CYCLE: tuple[frozenset[str], ...] = (
     frozenset(),
     frozenset({"open"}),
@@ -45,6 +48,8 @@ VERDICT_CYCLE: tuple[frozenset[str], ...] = (
     frozenset({"pending"}),
     frozenset({"not_eligible"}),
 )
+# Rows the table asks for at a time.
+PAGE_SIZE = 100
 SORT_CYCLE: tuple[str | None, ...] = (None, *SORT_COLUMNS)
 # Reload the queue this long after the last key typed in the filter.
 FILTER_DELAY = 0.15
@@ -93,10 +98,12 @@ class QueueScreen(AppScreen):
     # --- layout -----------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Started now, the read of the opening page overlaps the mounting.
+        self.gapp.first_page(self.filter, self.sort, PAGE_SIZE)
         yield TopBar()
         yield Input(id="queue-filter")
         yield Static(id="queue-summary")
-        yield LazyTable(self._columns(), id="queue-table")
+        yield LazyTable(self._columns(), page_size=PAGE_SIZE, id="queue-table")
         yield AppFooter()
 
     def _columns(self) -> list[Column]:
@@ -144,12 +151,25 @@ class QueueScreen(AppScreen):
     # --- loading ----------------------------------------------------------
 
     def reload(self, *, keep_cursor: bool = False) -> None:
-        f = self.filter
+        f, sort = self.filter, self.sort
+        if self._total is None:
+            # While the database opens, the opening page comes straight from the file.
+            self.gapp.first_page(
+                f, sort, self.table.page_size, lambda page: self._first_page(f, sort, page)
+            )
         self.run_db(
             lambda db: _queue().count(db, f),
             lambda n: self._counted(f, n, keep_cursor),
             group="queue-count",
         )
+
+    def _first_page(self, f: QueueFilter, sort: QueueSort, page: FirstPage) -> None:
+        if self._total is not None or f != self.filter or sort != self.sort:
+            return
+        self._total = page.total
+        table = self.table
+        table.set_rows(table.reset(page.total), 0, [self._row(r) for r in page.rows])
+        self._show_summary()
 
     def _counted(self, f: QueueFilter, total: int, keep_cursor: bool) -> None:
         if f != self.filter:
