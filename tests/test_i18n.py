@@ -148,6 +148,11 @@ def test_a_source_catalog_is_compiled_once_and_again_when_edited(
     os.utime(po, ns=(po_time + 2 * 10**9, po_time + 2 * 10**9))
     assert i18n._load_catalog("fr").gettext("Claim") == "Réclamation"
     assert i18n._load_catalog("fr").gettext("Claim") == "Réclamation"
+    # A damaged compiled catalog is compiled again, not trusted.
+    mo.write_bytes(b"garbage")
+    os.utime(mo, ns=(po_time + 3 * 10**9, po_time + 3 * 10**9))
+    assert i18n._load_catalog("fr").gettext("Claim") == "Réclamation"
+    assert not list(base.glob("*.partial"))
 
 
 def test_a_catalog_that_cannot_be_kept_is_still_used(

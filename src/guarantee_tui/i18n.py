@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import os
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from io import BytesIO
@@ -69,20 +71,31 @@ def _load_catalog(directory: str) -> gettext.NullTranslations:
         mo = base / f"{DOMAIN}.mo"
         po = base / f"{DOMAIN}.po"
         if mo.is_file() and (not po.is_file() or _newer(mo, po)):
-            with mo.open("rb") as f:
-                return gettext.GNUTranslations(f)
+            try:
+                with mo.open("rb") as f:
+                    return gettext.GNUTranslations(f)
+            except OSError:
+                if not po.is_file():
+                    raise
         if po.is_file():
             compiled = _compile_po(po)
-            # Kept beside the .po (git ignores it): compiling takes longer
-            # than the rest of the start-up in French or Portuguese.
-            try:
-                partial = mo.with_suffix(".mo.partial")
-                partial.write_bytes(compiled)
-                partial.replace(mo)
-            except OSError:
-                pass
+            _keep(compiled, mo)
             return gettext.GNUTranslations(BytesIO(compiled))
     raise FileNotFoundError(f"no catalog for {directory!r} in {catalog_dirs()}")
+
+
+def _keep(compiled: bytes, mo: Path) -> None:
+    """Keeps a compiled catalog beside its .po (git ignores it): compiling
+    takes longer than the rest of the start-up in French or Portuguese."""
+    # Written under a name of this process's own, then renamed: processes
+    # starting together never read a half-written catalog.
+    partial = mo.with_name(f"{mo.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(compiled)
+        partial.replace(mo)
+    except OSError:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _newer(a: Path, b: Path) -> bool:
