@@ -519,3 +519,40 @@ async def test_without_the_head_start_the_queue_comes_from_the_database(
         await settle(pilot)
         assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
         assert app.database is not None
+
+
+async def test_a_slow_first_page_shows_the_queue_first_then_its_rows(
+    make_app: MakeApp, held_database: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guarantee_tui.services import first_page
+    from guarantee_tui.ui import app as app_module
+
+    read = first_page.read
+    slow = threading.Event()
+
+    def slow_read(*args: Any) -> Any:
+        slow.wait(timeout=30)
+        return read(*args)
+
+    monkeypatch.setattr(first_page, "read", slow_read)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, QueueScreen):
+                break
+        # Not kept waiting for its first page beyond a moment.
+        assert isinstance(app.screen, QueueScreen)
+        assert app_module.FIRST_PAGE_WAIT < 1
+        assert queue_refs(app) == []
+        slow.set()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if queue_refs(app):
+                break
+        assert app.database is None
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
+        held_database.set()
+        await settle(pilot)
+        assert app.database is not None
+        assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]

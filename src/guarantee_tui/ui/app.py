@@ -9,10 +9,12 @@ do, anything else an error screen and a log file, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +41,8 @@ T = TypeVar("T")
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 # The database opens once the first page has painted, or after this long.
 OPEN_AT_LATEST = 1.0
+# How long the queue waits for its first page before showing without it.
+FIRST_PAGE_WAIT = 0.15
 log = logging.getLogger(__name__)
 
 
@@ -135,9 +139,24 @@ class GuaranteeApp(App[None]):
             else:
                 self.database_name = self._first_page_file.name
                 self.set_timer(OPEN_AT_LATEST, self.start_background)
-        from guarantee_tui.ui.screens.queue import QueueScreen
+        from guarantee_tui.ui.screens.queue import PAGE_SIZE, QueueScreen
 
-        await self.push_screen(QueueScreen())
+        queue = QueueScreen()
+        arrived = asyncio.Event()
+
+        def preload(page: FirstPage) -> None:
+            queue.preload(page)
+            arrived.set()
+
+        preloading = self.first_page(queue.filter, queue.sort, PAGE_SIZE, preload)
+        if preloading:
+            # Pushed with its first page, the queue paints once, not empty
+            # then full; a slow read delays it this long at most.
+            with suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), FIRST_PAGE_WAIT)
+        await self.push_screen(queue)
+        if preloading:
+            self.call_after_refresh(self.start_background)
         self._started = True
         self.check_size()
 
@@ -170,13 +189,12 @@ class GuaranteeApp(App[None]):
         f: QueueFilter,
         sort: QueueSort,
         limit: int,
-        on_done: Callable[[FirstPage], None] | None = None,
+        on_done: Callable[[FirstPage], None],
     ) -> bool:
         """Reads the queue's opening page before the database is open, and hands
         it to `on_done` on the event loop; False if it cannot be read that way.
 
-        Without `on_done` the read only starts, for whoever asks next: a
-        screen asks while it composes, so that the read overlaps its mounting.
+        Whoever receives the page calls `start_background` once it has painted.
         """
         from guarantee_tui.services import first_page
 
@@ -200,11 +218,10 @@ class GuaranteeApp(App[None]):
                 self.call_from_thread(self._first_page_read, key, page)
 
             self.run_worker(work, thread=True, exit_on_error=False, group="first-page")
-        if on_done is not None:
-            if read.page is not None:
-                self._deliver_first_page(read.page, [on_done])
-            else:
-                read.waiting.append(on_done)
+        if read.page is not None:
+            self._deliver_first_page(read.page, [on_done])
+        else:
+            read.waiting.append(on_done)
         return True
 
     def _first_page_read(
@@ -222,11 +239,11 @@ class GuaranteeApp(App[None]):
     def _deliver_first_page(
         self, page: FirstPage, callbacks: list[Callable[[FirstPage], None]]
     ) -> None:
+        # The receiver calls `start_background` once the page has painted.
         if page.role is not None:
             self._role_loaded(page.role)
         for callback in callbacks:
             callback(page)
-        self.call_after_refresh(self.start_background)
 
     def _open_database(self) -> None:
         from guarantee_tui.services import database

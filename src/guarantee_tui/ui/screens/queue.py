@@ -94,12 +94,13 @@ class QueueScreen(AppScreen):
         self.sort = QueueSort()
         self._filter_timer: Timer | None = None
         self._total: int | None = None
+        self._opening_page: FirstPage | None = None
+        # The language the table's rows were written in.
+        self._rows_language: str | None = None
 
     # --- layout -----------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # Started now, the read of the opening page overlaps the mounting.
-        self.gapp.first_page(self.filter, self.sort, PAGE_SIZE)
         yield TopBar()
         yield Input(id="queue-filter")
         yield Static(id="queue-summary")
@@ -124,8 +125,16 @@ class QueueScreen(AppScreen):
     def table(self) -> LazyTable:
         return self.query_one("#queue-table", LazyTable)
 
+    def preload(self, page: FirstPage) -> None:
+        """The opening page, read before the screen was pushed: shown from the
+        first paint (the database's own load follows, as on every resume)."""
+        self._opening_page = page
+
     def on_mount(self) -> None:
         # The first load comes with ScreenResume, which follows every push.
+        if self._opening_page is not None:
+            self._first_page(self.filter, self.sort, self._opening_page)
+            self._opening_page = None
         self.table.focus()
         self._stale_changed = 0
         self._stale_steps = 0
@@ -140,8 +149,8 @@ class QueueScreen(AppScreen):
         table = self.table
         table.set_columns(self._columns())
         table.set_sort(self.sort.column, self.sort.descending)
-        # Rows hold translated words: load them again.
-        if self._total is not None:
+        # Rows hold translated words: load them again if in another language.
+        if self._total is not None and self._rows_language != self.tr.language:
             self._reset(self._total)
         self._show_summary()
 
@@ -155,7 +164,7 @@ class QueueScreen(AppScreen):
         if self._total is None:
             # While the database opens, the opening page comes straight from the file.
             self.gapp.first_page(
-                f, sort, self.table.page_size, lambda page: self._first_page(f, sort, page)
+                f, sort, self.table.page_size, lambda page: self._first_page_read(f, sort, page)
             )
         self.run_db(
             lambda db: _queue().count(db, f),
@@ -167,9 +176,14 @@ class QueueScreen(AppScreen):
         if self._total is not None or f != self.filter or sort != self.sort:
             return
         self._total = page.total
+        self._rows_language = self.tr.language
         table = self.table
         table.set_rows(table.reset(page.total), 0, [self._row(r) for r in page.rows])
         self._show_summary()
+
+    def _first_page_read(self, f: QueueFilter, sort: QueueSort, page: FirstPage) -> None:
+        self._first_page(f, sort, page)
+        self.app.call_after_refresh(self.gapp.start_background)
 
     def _counted(self, f: QueueFilter, total: int, keep_cursor: bool) -> None:
         if f != self.filter:
@@ -213,6 +227,7 @@ class QueueScreen(AppScreen):
         generation, start, end = event.generation, event.start, event.end
 
         def done(rows: list[QueueRow]) -> None:
+            self._rows_language = self.tr.language
             self.table.set_rows(generation, start, [self._row(r) for r in rows])
 
         def failed(error: BaseException) -> bool:
