@@ -20,7 +20,7 @@ from guarantee_tui.i18n import translator
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     tr = translator(early_language(argv))
-    parser = build_parser(tr)
+    parser = build_parser(tr, argv)
     args = parser.parse_args(argv)
     try:
         settings = load_settings(

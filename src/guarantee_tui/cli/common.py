@@ -80,7 +80,26 @@ def add_common(parser: argparse.ArgumentParser, tr: Translator, *, top: bool = F
     )
 
 
-def build_parser(tr: Translator) -> argparse.ArgumentParser:
+# The options of the workspace itself (no subcommand), each taking a value.
+WORKSPACE_OPTIONS = ("--db", "--lang", "--agent")
+
+
+def opens_the_workspace(argv: Sequence[str]) -> bool:
+    """Whether `argv` holds only the workspace's own options: then the parser
+    needs no subcommand (their modules are not even imported, for a faster start)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in WORKSPACE_OPTIONS:
+            if next(args, None) is None:
+                return False
+        elif not any(arg.startswith(f"{option}=") for option in WORKSPACE_OPTIONS):
+            return False
+    return True
+
+
+def build_parser(tr: Translator, argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given `argv` that only opens the workspace,
+    one without the subcommands."""
     parser = argparse.ArgumentParser(
         prog="guarantee-tui",
         description=tr(
@@ -90,7 +109,8 @@ def build_parser(tr: Translator) -> argparse.ArgumentParser:
     )
     add_common(parser, tr, top=True)
     subparsers = parser.add_subparsers(metavar="COMMAND", title=tr("commands"))
-    for name in COMMANDS:
+    commands = ("app",) if argv is not None and opens_the_workspace(argv) else COMMANDS
+    for name in commands:
         module = importlib.import_module(f"guarantee_tui.cli.{name}")
         module.register(parser, subparsers, tr)
     return parser
