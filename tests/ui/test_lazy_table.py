@@ -114,3 +114,41 @@ async def test_a_new_list_drops_the_old_rows() -> None:
         app.table.reset(5)
         await pilot.pause()
         assert app.table.row_at(0) is None
+
+
+def line_text(table: LazyTable, y: int) -> str:
+    return "".join(segment.text for segment in table.render_line(y)).rstrip()
+
+
+async def test_lines_are_drawn_again_only_when_what_they_show_changes() -> None:
+    app = Owner()
+    async with app.run_test(size=(40, 12)) as pilot:
+        table = app.table
+        generation = table.reset(30)
+        table.set_rows(generation, 0, rows(0, 10))
+        await pilot.pause()
+        built: list[int] = []
+        build = table._build_line
+
+        def counting(y: int, *args: object) -> object:
+            built.append(y)
+            return build(y, *args)  # type: ignore[arg-type]
+
+        table._build_line = counting  # type: ignore[method-assign,assignment]
+        drawn = [table.render_line(y) for y in range(6)]
+        assert [table.render_line(y) for y in range(6)] == drawn
+        assert built == [], "unchanged lines are not built again"
+        # The cursor moves: the repaint builds its old and new lines, no others.
+        await pilot.press("j")
+        await pilot.pause()
+        assert set(built) == {1, 2}
+        # New rows: every line shows them.
+        table.set_rows(generation, 0, rows(0, 10, "*"))
+        assert line_text(table, 1).startswith("row 0*")
+        # New column titles, and another theme: drawn again too.
+        table.set_columns([Column("name", "Nom", min_width=10)])
+        assert line_text(table, 0).startswith("Nom")
+        before = table.render_line(1)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert table.render_line(1) is not before

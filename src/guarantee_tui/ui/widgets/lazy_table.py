@@ -33,6 +33,8 @@ from textual.strip import Strip
 from guarantee_tui.i18n import N_
 
 Cell = str | Text
+# Drawn lines kept at most (a few screens' worth), then all forgotten.
+LINES_KEPT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,8 @@ class LazyTable(ScrollView, can_focus=True):
         self._sort: tuple[str, bool] | None = None
         self._widths: list[tuple[Column, int]] = []
         self.loading_count = True
+        self._lines: dict[tuple[int, bool, int, int, int], Strip] = {}
+        self._base_style: Style | None = None
 
     # --- feeding the table ------------------------------------------------
 
@@ -166,6 +170,7 @@ class LazyTable(ScrollView, can_focus=True):
         """New column titles (e.g. another language); keeps the rows."""
         self._columns = tuple(columns)
         self._layout()
+        self._forget_lines()
         self.refresh()
 
     def reset(self, count: int, *, keep_rows: bool = False) -> int:
@@ -175,6 +180,7 @@ class LazyTable(ScrollView, can_focus=True):
         screen until their fresh pages arrive, so the table does not blink and
         a key pressed meanwhile acts on the row the user sees."""
         self.generation += 1
+        self._forget_lines()
         self._stale = dict(self._pages) if keep_rows else {}
         if not keep_rows:
             self._select_pending = False
@@ -200,6 +206,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._stale.pop(page, None)
         while len(self._pages) > self._max_pages:
             self._pages.popitem(last=False)
+        self._forget_lines()
         self.refresh()
         if self.cursor_row // self.page_size == page:
             self._post_highlight()
@@ -209,6 +216,7 @@ class LazyTable(ScrollView, can_focus=True):
 
     def set_sort(self, column_key: str | None, descending: bool = False) -> None:
         self._sort = None if column_key is None else (column_key, descending)
+        self._forget_lines()
         self.refresh()
 
     def row_at(self, index: int) -> Row | None:
@@ -246,6 +254,7 @@ class LazyTable(ScrollView, can_focus=True):
                 share = spare // len(flexible) if flexible else 0
                 widths.append((column, column.min_width + share))
         self._widths = widths
+        self._forget_lines()
         self.virtual_size = Size(self._total_width(), self._count + 1)
 
     def _total_width(self) -> int:
@@ -291,22 +300,61 @@ class LazyTable(ScrollView, can_focus=True):
             titles.append(title)
         return titles
 
+    # --- the lines drawn, kept until something they show changes ----------
+    # Textual asks for every visible line at each repaint (a focus, a resize,
+    # a highlight); a line is built once and drawn again from here.
+
+    def _forget_lines(self) -> None:
+        self._lines.clear()
+        self._base_style = None
+
+    def _base(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget_lines()
+
+    def on_focus(self) -> None:
+        self._forget_lines()
+
+    def on_blur(self) -> None:
+        self._forget_lines()
+
     def render_line(self, y: int) -> Strip:
         if not self._widths:
             self._layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        row: Row | None = None
+        if y == 0:
+            key: tuple[int, bool, int, int, int] = (-1, False, 0, scroll_x, width)
+        else:
+            index = scroll_y + y - 1
+            if index >= self._count:
+                return Strip.blank(width, self._base())
+            row = self.row_at(index)
+            if index // self.page_size not in self._pages:
+                self._want(index)
+            # Rows are replaced, never changed, and replacing them forgets the lines.
+            key = (index, index == self.cursor_row, id(row), scroll_x, width)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._build_line(y, row, scroll_x, width)
+            if len(self._lines) >= LINES_KEPT:
+                self._lines.clear()
+            self._lines[key] = found
+        return found
+
+    def _build_line(self, y: int, row: Row | None, scroll_x: int, width: int) -> Strip:
+        base = self._base()
         if y == 0:
             style = base + self.get_component_rich_style("lazy-table--header")
             segments = self._cell_strip(self._header_cells(), style)
         else:
-            index = scroll_y + y - 1
-            if index >= self._count:
-                return Strip.blank(width, base)
-            row = self.row_at(index)
-            if index // self.page_size not in self._pages:
-                self._want(index)
+            index = self.scroll_offset.y + y - 1
             if index == self.cursor_row:
                 style = base + self.get_component_rich_style("lazy-table--cursor")
             elif index % 2:
