@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
 
 @cache
 def zone(name: str) -> ZoneInfo:
@@ -34,6 +32,9 @@ def add_months(at: datetime, months: int, zone_name: str) -> datetime:
     """
     if at.tzinfo is None:
         raise ValueError("add_months needs an aware datetime")
+    # Imported here: the workspace's first paint needs `to_local`, not this.
+    from dateutil.relativedelta import relativedelta
+
     local = to_local(at, zone_name)
     # relativedelta clamps the day to the end of the target month.
     shifted = (local.replace(tzinfo=None) + relativedelta(months=months)).replace(

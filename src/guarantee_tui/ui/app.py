@@ -409,28 +409,30 @@ class GuaranteeApp(App[None]):
         self.check_size()
 
     def check_size(self) -> None:
-        from guarantee_tui.ui.screens.too_small import TooSmallScreen
-
         if not self._started:
             return
         small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
-        if small and not self._too_small_shown:
-            self._too_small_shown = True
+        if small == self._too_small_shown:
+            return
+        # Imported only when needed: this runs at start-up, before the first paint.
+        from guarantee_tui.ui.screens.too_small import TooSmallScreen
+
+        self._too_small_shown = small
+        if small:
             self.push_screen(TooSmallScreen())
-        elif not small and self._too_small_shown:
-            self._too_small_shown = False
-            if isinstance(self.screen, TooSmallScreen):
-                self.pop_screen()
+        elif isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
 
     # --- actions and commands --------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A dialog is finished or cancelled before going elsewhere.
+        if action not in ("phone", "log") or not isinstance(self.screen, ModalScreen):
+            return True
         from guarantee_tui.ui.screens.help import HelpScreen
 
         # The help lists what works on the screen below it.
-        dialog = isinstance(self.screen, ModalScreen) and not isinstance(self.screen, HelpScreen)
-        return not (action in ("phone", "log") and dialog)
+        return isinstance(self.screen, HelpScreen)
 
     def action_phone(self) -> None:
         from guarantee_tui.ui.screens.phone import PhoneScreen
