@@ -560,3 +560,24 @@ async def test_a_slow_first_page_shows_the_queue_first_then_its_rows(
         await settle(pilot)
         assert database_open(app)
         assert queue_refs(app) == ["CL-ELIG-FR", "CL-PEND-PT", "CL-MARKUP", "CL-REJ-FR"]
+
+
+async def test_a_reason_typed_and_confirmed_at_once_is_decided_on(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter", "s")  # suspend: no untruthful mark yet
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionScreen)
+        assert "Suspend needs an explanation marked untruthful" in visible_text(app)
+        # A fast typist: ctrl+s before the dialog has re-read the claim.
+        await pilot.press(*"Fake reviews, confirmed by the clients", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimScreen)
+        assert "suspended" in visible_text(app)
+    engine = make_engine(ui_db)
+    with engine.connect() as conn:
+        decided = conn.execute(select(Decision.action, Decision.reason)).all()
+    assert ("suspend", "Fake reviews, confirmed by the clients") in [tuple(d) for d in decided]

@@ -75,6 +75,10 @@ class DecisionScreen(AppModal[Outcome | None]):
         self._timer: Timer | None = None
         self._prefilled = False
         self._busy = False
+        # The reason the current draft was made with, and whether a confirm
+        # waits for the draft of the reason as typed now.
+        self._drafted_reason = ""
+        self._confirm_when_drafted = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -126,16 +130,24 @@ class DecisionScreen(AppModal[Outcome | None]):
         ref, action, at, reason = self.claim_ref, self.action, self.gapp.now(), self._reason()
         self.run_db(
             lambda db: decisions.draft(db, ref, action, at, reason),
-            self._drafted,
+            lambda draft: self._drafted(draft, reason),
             group=f"draft-{ref}",
         )
 
-    def _drafted(self, draft: Draft) -> None:
+    def _drafted(self, draft: Draft, reason: str) -> None:
         first = self.draft is None
         self.draft = draft
+        self._drafted_reason = reason
         if first:
             self._prefill(draft)
         self._show(draft)
+        if self._confirm_when_drafted and not self._stale():
+            self._confirm_when_drafted = False
+            self.action_confirm()
+
+    def _stale(self) -> bool:
+        """Whether the reason changed since the draft (a suspension may need it)."""
+        return self.draft is not None and self._reason() != self._drafted_reason
 
     def _prefill(self, draft: Draft) -> None:
         tr = self.tr
@@ -199,11 +211,19 @@ class DecisionScreen(AppModal[Outcome | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
-            return not self.query_one("#decision-confirm", Button).disabled
+            # Typed, then confirmed before the draft caught up: worth a new draft.
+            return not self.query_one("#decision-confirm", Button).disabled or self._stale()
         return True
 
     @on(Button.Pressed, "#decision-confirm")
     def action_confirm(self) -> None:
+        if self._stale():
+            # Decided on the reason as typed, never on an older draft's verdict.
+            self._confirm_when_drafted = True
+            if self._timer is not None:
+                self._timer.stop()
+            self._redraft()
+            return
         if self.query_one("#decision-confirm", Button).disabled:
             return
         codes = (
