@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-__all__ = ["SORT_COLUMNS", "QueueFilter", "QueueRow", "QueueSort"]
+__all__ = ["SORT_COLUMNS", "QueueFilter", "QueueRow", "QueueSort", "open_first_matters"]
 
 SORT_COLUMNS: Final = (
     "claim",
@@ -52,3 +52,9 @@ class QueueRow:
     verdict: str | None
     action: str | None
     refund_credits: int | None
+
+
+def open_first_matters(f: QueueFilter) -> bool:
+    """Whether the default order's "open claims first" orders anything: not when
+    the statuses asked for are all open or all decided."""
+    return not f.statuses or len({status == "open" for status in f.statuses}) > 1

@@ -30,7 +30,8 @@ from guarantee_tui.store.models import (
     Review,
     TrustLabel,
 )
-from guarantee_tui.store.types import UTCDateTime, _from_server, _from_sqlite
+from guarantee_tui.store.sqlite_time import from_sqlite
+from guarantee_tui.store.types import UTCDateTime, _from_server
 
 BATCH_SIZE = 500
 
@@ -212,7 +213,7 @@ def _fetch(conn: Connection, stmt: Any, name: str, values: Sequence[Any]) -> lis
         cursor.close()
     if not compiled.datetimes:
         return list(rows)
-    convert = _from_sqlite if conn.dialect.name == "sqlite" else _from_server
+    convert = from_sqlite if conn.dialect.name == "sqlite" else _from_server
     positions = compiled.datetimes
     out = []
     for row in rows:

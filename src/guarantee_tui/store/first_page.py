@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort
+from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort, open_first_matters
 from guarantee_tui.store.location import SCHEMA_REVISION
 from guarantee_tui.store.sqlite_time import from_sqlite
 
@@ -65,8 +65,7 @@ def read_first_page(
         return None
     statuses = sorted(f.statuses)
     where = f"WHERE claims.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
-    one_kind = bool(statuses) and len({s == "open" for s in statuses}) == 1
-    order = _OLDEST_FIRST if one_kind else _OPEN_FIRST
+    order = _OPEN_FIRST if open_first_matters(f) else _OLDEST_FIRST
     # Read-only, and never creating the file.
     uri = f"file:{quote(str(path))}?mode=ro"
     # One statement, one row: the app reads this in a thread while the event

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, func, or_, select
 
-from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort
+from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort, open_first_matters
 from guarantee_tui.store.models import Claim, Professional
 from guarantee_tui.text import email_key, fold, phone_key
 
@@ -40,18 +40,27 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     return or_(*options)
 
 
-def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
+def _professional_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     text_condition = _text_condition(f.text)
     if text_condition is not None:
         conditions.append(text_condition)
-    if f.statuses:
-        conditions.append(Claim.status.in_(sorted(f.statuses)))
     if f.markets:
         conditions.append(Professional.market.in_(sorted(f.markets)))
+    return conditions
+
+
+def _claim_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if f.statuses:
+        conditions.append(Claim.status.in_(sorted(f.statuses)))
     if f.verdicts:
         conditions.append(Claim.verdict.in_(sorted(f.verdicts)))
     return conditions
+
+
+def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
+    return [*_professional_conditions(f), *_claim_conditions(f)]
 
 
 def _order(sort: QueueSort, f: QueueFilter) -> list[Any]:
@@ -68,9 +77,8 @@ def _order(sort: QueueSort, f: QueueFilter) -> list[Any]:
         "refund": Claim.refund_credits,
     }
     if sort.column is None:
-        if f.statuses and len({s == "open" for s in f.statuses}) == 1:
-            # All open or all decided: "open first" orders nothing, and
-            # without it the (status, submitted_at) index gives the order.
+        if not open_first_matters(f):
+            # Without it the (status, submitted_at) index gives the order.
             return [Claim.submitted_at, Claim.ref]
         open_first = case((Claim.status == "open", 0), else_=1)
         return [open_first, Claim.submitted_at, Claim.ref]
@@ -91,14 +99,12 @@ def _base(columns: Sequence[Any], f: QueueFilter) -> Any:
 
 
 def count(conn: Connection, f: QueueFilter) -> int:
-    if f.text.strip() or f.markets:
+    if _professional_conditions(f):
         return int(conn.execute(_base([func.count()], f)).scalar_one())
     # Nothing asked of the professionals: the claims' own index counts them.
     stmt = select(func.count()).select_from(Claim)
-    if f.statuses:
-        stmt = stmt.where(Claim.status.in_(sorted(f.statuses)))
-    if f.verdicts:
-        stmt = stmt.where(Claim.verdict.in_(sorted(f.verdicts)))
+    for condition in _claim_conditions(f):
+        stmt = stmt.where(condition)
     return int(conn.execute(stmt).scalar_one())
 
 

@@ -12,8 +12,6 @@ from sqlalchemy.types import TypeDecorator
 
 from guarantee_tui.store.sqlite_time import from_sqlite
 
-_from_sqlite = from_sqlite
-
 
 def _from_server(value: Any) -> datetime | None:
     if value is None:
@@ -47,7 +45,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if dialect.name == "sqlite" and isinstance(value, str):
-            return _from_sqlite(value)
+            return from_sqlite(value)
         parsed = (
             value
             if isinstance(value, datetime) or value is None
@@ -60,4 +58,4 @@ class UTCDateTime(TypeDecorator[datetime]):
     ) -> Callable[[Any], datetime | None]:
         # Replaces the impl's processor and ours chained: SQLite returns text
         # (the pysqlite driver does not parse it here), servers a datetime.
-        return _from_sqlite if dialect.name == "sqlite" else _from_server
+        return from_sqlite if dialect.name == "sqlite" else _from_server

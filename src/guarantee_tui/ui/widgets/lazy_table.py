@@ -329,8 +329,9 @@ class LazyTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         row: Row | None = None
+        index = -1  # the header
         if y == 0:
-            key: tuple[int, bool, int, int, int] = (-1, False, 0, scroll_x, width)
+            key: tuple[int, bool, int, int, int] = (index, False, 0, scroll_x, width)
         else:
             index = scroll_y + y - 1
             if index >= self._count:
@@ -342,19 +343,18 @@ class LazyTable(ScrollView, can_focus=True):
             key = (index, index == self.cursor_row, id(row), scroll_x, width)
         found = self._lines.get(key)
         if found is None:
-            found = self._build_line(y, row, scroll_x, width)
+            found = self._build_line(y, index, row, scroll_x, width)
             if len(self._lines) >= LINES_KEPT:
                 self._lines.clear()
             self._lines[key] = found
         return found
 
-    def _build_line(self, y: int, row: Row | None, scroll_x: int, width: int) -> Strip:
+    def _build_line(self, y: int, index: int, row: Row | None, scroll_x: int, width: int) -> Strip:
         base = self._base()
         if y == 0:
             style = base + self.get_component_rich_style("lazy-table--header")
             segments = self._cell_strip(self._header_cells(), style)
         else:
-            index = self.scroll_offset.y + y - 1
             if index == self.cursor_row:
                 style = base + self.get_component_rich_style("lazy-table--cursor")
             elif index % 2:
