@@ -6,6 +6,7 @@ import importlib.util
 import io
 import shutil
 import sqlite3
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -172,16 +173,38 @@ def test_another_seed_exports_another_case_file(sample_db: Path, tmp_path: Path)
     assert export(other, tmp_path) != export(sample_db, tmp_path)
 
 
-def test_the_committed_sample_is_what_seed_makes_by_default(sample_db: Path) -> None:
+@pytest.fixture
+def committed_sample(tmp_path: Path) -> Path:
+    """sample.db as committed. The README's start command opens the working
+    copy, and the app writes to it (stored verdicts, the log): a newcomer who
+    starts the app, then runs the tests, compares what git holds."""
     assert COMMITTED_SAMPLE.is_file(), "run: guarantee-tui seed --db sample.db"
-    assert sqlite_dump(COMMITTED_SAMPLE) == sqlite_dump(sample_db), (
-        "sample.db is out of date: rerun 'guarantee-tui seed --db sample.db --replace'"
+    shown = subprocess.run(
+        ["git", "-C", str(REPOSITORY), "show", "HEAD:sample.db"],
+        capture_output=True,
+        check=False,
+    )
+    if shown.returncode != 0:  # not a git checkout, or not committed yet
+        return COMMITTED_SAMPLE
+    path = tmp_path / "committed-sample.db"
+    path.write_bytes(shown.stdout)
+    return path
+
+
+def test_the_committed_sample_is_what_seed_makes_by_default(
+    sample_db: Path, committed_sample: Path
+) -> None:
+    assert sqlite_dump(committed_sample) == sqlite_dump(sample_db), (
+        "sample.db is out of date: rerun 'guarantee-tui seed --db sample.db --replace', "
+        "then commit it (the committed file is compared)"
     )
 
 
 @pytest.mark.skipif(not HAVE_EXPORTER, reason="guarantee_tui.services.case_files not written yet")
-def test_the_committed_sample_exports_like_a_fresh_seed(sample_db: Path, tmp_path: Path) -> None:
-    assert export(COMMITTED_SAMPLE, tmp_path) == export(sample_db, tmp_path)
+def test_the_committed_sample_exports_like_a_fresh_seed(
+    sample_db: Path, committed_sample: Path, tmp_path: Path
+) -> None:
+    assert export(committed_sample, tmp_path) == export(sample_db, tmp_path)
 
 
 # --- each backend ------------------------------------------------------------------
