@@ -10,6 +10,7 @@ placeholders differ from its source, is an error.
 
 from __future__ import annotations
 
+import gettext
 import re
 import sys
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +76,63 @@ def _strings(message: Message) -> tuple[str, ...]:
     return (message.string or "",)
 
 
+# Numbers that land in every plural category CLDR defines for our languages
+# (0, 1, 2 and the millions that take French and Portuguese "many").
+SAMPLES = (0, 1, 2, 3, 5, 11, 21, 101, 1_000_000, 2_000_000, 1_000_001)
+
+
+def plural_index(expr: str, n: int) -> int:
+    """The form a gettext plural expression (C syntax, as in the header) picks for `n`."""
+    # The parser GNUTranslations itself uses for .mo headers.
+    return int(gettext.c2py(expr)(n))
+
+
+def set_plural_rule(catalog: Catalog, count: int, expression: str) -> None:
+    """The header's plural rule (Babel reads it from the file; writing it has no API)."""
+    setattr(catalog, "_num_plurals", count)  # noqa: B010
+    setattr(catalog, "_plural_expr", expression)  # noqa: B010
+
+
+def cldr_plural(locale: str) -> tuple[int, str]:
+    """The number of forms and the expression the installed Babel's CLDR data gives."""
+    rule = get_plural(locale)
+    return rule.num_plurals, rule.plural_expr
+
+
+def remap_plurals(catalog: Catalog, old: tuple[int, str], new: tuple[int, str]) -> None:
+    """Rewrites every plural entry from the `old` rule to the `new` one.
+
+    Each new form takes the old form that the old rule picked for a number the
+    new rule sends to that form: when CLDR splits "other" into "many" and
+    "other" (French and Portuguese in CLDR 46), both start as the old "other".
+    """
+    old_n, old_expr = old
+    new_n, new_expr = new
+    source_of: dict[int, int] = {}
+    for n in SAMPLES:
+        source_of.setdefault(plural_index(new_expr, n), plural_index(old_expr, n))
+    for message in catalog:
+        if not message.id or not isinstance(message.id, (list, tuple)):
+            continue
+        strings = list(_strings(message))
+        if len(strings) != old_n:
+            continue
+        message.string = tuple(
+            strings[min(source_of.get(i, old_n - 1), old_n - 1)] for i in range(new_n)
+        )
+
+
 def problems(template: Catalog, catalog: Catalog, name: str) -> list[str]:
     """Every reason the catalog `name` is not complete and exact for `template`."""
     found: list[str] = []
+    if catalog.locale is not None:
+        expected_n, expected_expr = cldr_plural(str(catalog.locale))
+        if (catalog.num_plurals, catalog.plural_expr) != (expected_n, expected_expr):
+            found.append(
+                f"{name}: header has {catalog.num_plurals} plural forms "
+                f"({catalog.plural_expr}), the installed Babel's CLDR data has {expected_n} "
+                f"({expected_expr}): run scripts/i18n.py update"
+            )
     for message in template:
         if not message.id:
             continue
@@ -149,6 +205,11 @@ def update() -> None:
         else:
             catalog = Catalog(locale=locale, project="guarantee-tui", charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        current = (catalog.num_plurals, catalog.plural_expr)
+        wanted = cldr_plural(locale)
+        if current != wanted:
+            remap_plurals(catalog, current, wanted)
+            set_plural_rule(catalog, *wanted)
         catalog.obsolete.clear()
         catalog.fuzzy = False
         catalog.revision_date = template.creation_date

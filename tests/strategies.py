@@ -1,4 +1,4 @@
-"""Hypothesis strategies for case files (../shared/contracts/case-file.schema.json).
+"""Hypothesis strategies for case files (tests/data/case-file.schema.json).
 
 `case_files()` draws valid documents as JSON-ready dicts: every optional key
 present or not, explicit nulls, timestamps with any offset, Unicode text,
@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 FORMAT = "guarantee-case-file/1"
-# A copy of ../shared/contracts/case-file.schema.json (tests/test_contracts.py keeps it equal).
+# The shared contract's copy (tests/test_contracts.py keeps it equal to the original).
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "case-file.schema.json"
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
@@ -58,7 +58,8 @@ def write_timestamp(moment: datetime, variant: int = 0) -> str:
 
 
 # Strategies are built once: hypothesis pays for building one on each use.
-_LOCAL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2099, 12, 31))
+# Inside the accepted window (policy/window.py), with room for the delays after them.
+_LOCAL = st.datetimes(min_value=datetime(2001, 1, 1), max_value=datetime(2098, 12, 31))
 _ZONES = st.sampled_from(OFFSETS)
 _VARIANTS = st.integers(0, 14)
 _WHOLE_SECONDS = st.booleans()
@@ -75,7 +76,8 @@ _LABEL_KIND = st.sampled_from(
 )
 _PRICE_EUR = st.integers(0, 10_000) | st.floats(0, 1e7, allow_nan=False, allow_infinity=False)
 _PERCENT = st.integers(0, 100)
-_CREDITS = st.integers(0, 2**31 - 1)
+# What the importer accepts: room for the sum of 20 prices (policy/window.py).
+_CREDITS = st.integers(0, (2**31 - 1) // 20)
 _CHANNEL = st.sampled_from(["priority_discount", "standard"])
 _RATING = st.integers(1, 5)
 _SOURCE = st.sampled_from(["platform_contact", "former_client"])

@@ -1,13 +1,14 @@
-"""The support lines' holidays and closures in the config file."""
+"""The config file: the support lines' holidays and closures; no role."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from guarantee_tui.config import ConfigError, hours_settings, load_settings
+from guarantee_tui.config import ENV, ConfigError, Settings, hours_settings, load_settings
 from guarantee_tui.i18n import translator
 
 
@@ -75,3 +76,35 @@ def test_a_mistake_in_the_file_stops_loading(
     write_config(tmp_path, monkeypatch, '[closures]\nFR = ["soon"]\n')
     with pytest.raises(ConfigError):
         load_settings(environ={})
+
+
+def test_a_role_in_the_config_file_is_refused_and_says_where_roles_live(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file anyone can write must not make anyone a supervisor (README, "Configuration").
+    path = write_config(tmp_path, monkeypatch, 'agent = "Ana"\nrole = "supervisor"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={})
+    assert info.value.key == "role"
+    assert info.value.describe(translator("en")) == (
+        f"{path}: role: roles are kept in the database: guarantee-tui agents set NAME --role ROLE"
+    )
+
+
+def test_the_role_variable_and_setting_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings({"role": "supervisor"}, environ={"GUARANTEE_TUI_ROLE": "supervisor"})
+    assert "role" not in {f.name for f in fields(Settings)}
+    assert not hasattr(settings, "role")
+    assert "GUARANTEE_TUI_ROLE" not in ENV.values()
+
+
+def test_an_unknown_setting_names_the_known_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, monkeypatch, 'colour = "blue"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={})
+    assert info.value.key == "colour"
+    assert "role" not in info.value.describe(translator("en"))

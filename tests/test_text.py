@@ -48,7 +48,63 @@ def test_the_portuguese_support_line() -> None:
     assert phone_key("308 801 879") == phone_key("+351 308 801 879") == "308801879"
 
 
-@pytest.mark.parametrize("value", [None, "", "   ", "abc", "+", "()"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "+33 6 12 34 56 78 poste 12",
+        "06 12 34 56 78 poste 12",
+        "06 12 34 56 78 p. 12",
+        "+33 6 12 34 56 78 ext. 12",
+        "06.12.34.56.78 x12",
+        "0033 6 12 34 56 78 #12",
+        "06 12 34 56 78 (bureau)",
+    ],
+)
+def test_an_extension_is_not_part_of_the_number(written: str) -> None:
+    assert phone_key(written) == "612345678"
+
+
+def test_a_portuguese_extension_is_not_part_of_the_number() -> None:
+    assert phone_key("+351 210 000 000 extensão 34") == "210000000"
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("+44 20 7946 0958", "2079460958"),
+        ("0044 20 7946 0958", "2079460958"),
+        ("+41 44 668 18 00", "446681800"),
+        ("+1 212 555 0100", "2125550100"),
+        # Italian numbers keep their 0 after the calling code.
+        ("+39 06 1234 5678", "0612345678"),
+        ("+34 912 34 56 78", "912345678"),
+    ],
+)
+def test_a_foreign_calling_code_is_not_part_of_the_number(written: str, key: str) -> None:
+    assert phone_key(written) == key
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "01 84 88 82 46",
+        "+33 1 84 88 82 46",
+        "0033184888246",
+        "+33 (0)1 84 88 82 46",
+        "+351 910 000 000",
+        "00351 910 000 000",
+        "+39 06 1234 5678",
+    ],
+)
+def test_a_number_typed_so_far_gives_the_start_of_its_key(written: str) -> None:
+    whole = phone_key(written)
+    assert whole is not None
+    for end in range(len(written)):
+        key = phone_key(written[:end])
+        assert key is None or whole.startswith(key), (written[:end], key)
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "abc", "+", "()", "0", "00", "poste 12"])
 def test_no_digits_no_phone(value: str | None) -> None:
     assert phone_key(value) is None
 
@@ -57,6 +113,21 @@ def test_fold_drops_accents_case_and_extra_spaces() -> None:
     assert fold("  Énergie  PLUS  ") == "energie plus"
     assert fold("Construções Silva, Lda.") == "construcoes silva, lda."
     assert fold("Straße") == "strasse"
+
+
+def test_fold_spells_ligatures_out() -> None:
+    assert fold("Cœur de Maçon") == "coeur de macon"
+    assert fold("ŒUVRES Æsir ﬁnitions") == "oeuvres aesir finitions"
+    assert words("Cœur de Maçon") == ("coeur", "de", "macon")
+
+
+@given(st.text(max_size=200))
+def test_fold_is_plain_lower_case_ascii_and_stable(value: str) -> None:
+    folded = fold(value)
+    assert folded.isascii()
+    assert folded == folded.casefold() == folded.strip()
+    assert "  " not in folded
+    assert fold(folded) == folded
 
 
 def test_email_keys_ignore_case_and_spaces_around() -> None:
@@ -124,6 +195,16 @@ def test_company_words() -> None:
     q = parse_query("Rénovation dupont")
     assert q.words == ("renovation", "dupont")
     assert q.ref is None  # a space: not a ref
+
+
+@pytest.mark.parametrize(
+    "query", ["+33 6 12 34 56 78 poste 12", "06 12 34 56 78 ext. 12", "06 12 34 56 78 #12"]
+)
+def test_a_number_pasted_with_its_extension_is_read_as_one(query: str) -> None:
+    q = parse_query(query)
+    assert q.phone == "612345678"
+    assert q.words == ()
+    assert not q.phone_with_letters
 
 
 def test_letters_in_a_phone_number_are_noticed() -> None:

@@ -1,8 +1,10 @@
-"""Settings: database, UI language, agent and role; the support lines' closures.
+"""Settings: database, UI language and agent; the support lines' closures.
 
-Each of db, lang, agent and role comes from, in order of precedence: the
-command line, an environment variable, the TOML config file in the user's
-config directory, a default.
+Each of db, lang and agent comes from, in order of precedence: the command
+line, an environment variable, the TOML config file in the user's config
+directory, a default. Roles are not settings: they live in the database's
+agents table (`guarantee-tui agents set NAME --role supervisor`), so that a
+config file or a variable can name who you are but never make you a supervisor.
 
 The office hours of the support lines are set in the config file only::
 
@@ -23,6 +25,12 @@ The office hours of the support lines are set in the config file only::
     [closures]
     FR = ["2026-12-24", "2026-12-31"]
     PT = ["2026-12-24"]
+
+    # Other keys for the workspace's actions, by binding id (the README lists
+    # them): one key or a list; they replace the action's default keys.
+    [keymap]
+    "queue.filter" = "f"
+    down = ["down", "j", "n"]
 """
 
 from __future__ import annotations
@@ -53,12 +61,16 @@ ENV: Final = {
     "db": "GUARANTEE_TUI_DB",
     "lang": "GUARANTEE_TUI_LANG",
     "agent": "GUARANTEE_TUI_AGENT",
-    "role": "GUARANTEE_TUI_ROLE",
 }
-ROLES: Final = ("agent", "supervisor")
 MARKETS: Final = ("FR", "PT")
 # Settings of the config file that are not strings (and have no variable).
 HOURS_KEYS: Final = ("holidays", "closures")
+KEYMAP_KEY: Final = "keymap"
+# The marketplace's link, read by platform/settings.py.
+MARKETPLACE_KEY: Final = "marketplace"
+# Team mode: `[team] lease_minutes`, read by `lease_minutes`.
+TEAM_KEY: Final = "team"
+DEFAULT_LEASE_MINUTES: Final = 15
 
 
 class ConfigError(UserError):
@@ -91,14 +103,26 @@ class HoursSettings:
     closures: Mapping[str, frozenset[date]] = field(default_factory=_no_closures)
 
 
+def _no_keys() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class KeymapSettings:
+    """The config file's `[keymap]`: binding id -> keys ("f", or "down,j" for
+    several). The UI, which knows the ids and the key names, checks them."""
+
+    keys: Mapping[str, str] = field(default_factory=_no_keys)
+    source: str = "-"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db: str | None = None
     lang: str = DEFAULT_LANGUAGE
     agent: str | None = None
-    role: str = "agent"
-    config_file: Path | None = None
     hours: HoursSettings = field(default_factory=HoursSettings)
+    keymap: KeymapSettings = field(default_factory=KeymapSettings)
 
 
 def config_path() -> Path:
@@ -122,13 +146,19 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
     data = _read(path) if data is None else data
     values: dict[str, str] = {}
     for key, value in data.items():
-        if key in HOURS_KEYS:
+        if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY):
             continue
+        if key == "role":
+            raise ConfigError(
+                str(path),
+                key,
+                N_("roles are kept in the database: guarantee-tui agents set NAME --role ROLE"),
+            )
         if key not in ENV:
             raise ConfigError(
                 str(path),
                 key,
-                N_("unknown setting (known: db, lang, agent, role, holidays, closures)"),
+                N_("unknown setting (known: db, lang, agent, holidays, closures, keymap)"),
             )
         if not isinstance(value, str):
             raise ConfigError(str(path), key, N_("must be a string"))
@@ -161,16 +191,13 @@ def load_settings(
                 raise ConfigError(
                     source, value, N_("unknown language (use en, fr or pt)")
                 ) from None
-        if key == "role" and value not in ROLES:
-            raise ConfigError(source, value, N_("unknown role (use agent or supervisor)"))
         values[key] = value
     return Settings(
         db=values.get("db"),
         lang=values.get("lang", DEFAULT_LANGUAGE),
         agent=values.get("agent") or _login_name(),
-        role=values.get("role", "agent"),
-        config_file=path if path.is_file() else None,
         hours=hours_settings(data, str(path)),
+        keymap=keymap_settings(data, str(path)),
     )
 
 
@@ -223,6 +250,41 @@ def hours_settings(data: Mapping[str, Any], source: str = "-") -> HoursSettings:
                 raise ConfigError(source, key, N_("must be a list of dates (YYYY-MM-DD)"))
         closures[market] = frozenset(parsed)
     return HoursSettings(MappingProxyType(flags), MappingProxyType(closures))
+
+
+def keymap_settings(data: Mapping[str, Any], source: str = "-") -> KeymapSettings:
+    """The `[keymap]` table of a config file's data, its shape checked."""
+    given = data.get(KEYMAP_KEY, {})
+    if not isinstance(given, Mapping):
+        raise ConfigError(source, KEYMAP_KEY, N_("must be a table of binding ids"))
+    keys: dict[str, str] = {}
+    for binding_id, value in given.items():
+        where = f"{KEYMAP_KEY}.{binding_id}"
+        listed = [value] if isinstance(value, str) else value
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(key, str) and key.strip() for key in listed)
+        ):
+            raise ConfigError(source, where, N_("must be a key or a list of keys"))
+        keys[binding_id] = ",".join(key.strip() for key in listed)
+    return KeymapSettings(MappingProxyType(keys), source)
+
+
+def lease_minutes(path: Path | None = None) -> int:
+    """How long a claim stays taken without activity: `[team] lease_minutes`."""
+    source = path or config_path()
+    team = _read(source).get(TEAM_KEY, {})
+    if not isinstance(team, Mapping):
+        raise ConfigError(str(source), TEAM_KEY, N_("must be a table"))
+    value = team.get("lease_minutes", DEFAULT_LEASE_MINUTES)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 60:
+        raise ConfigError(
+            str(source),
+            f"{TEAM_KEY}.lease_minutes",
+            N_("must be a whole number of minutes from 1 to 1440"),
+        )
+    return value
 
 
 def _login_name() -> str | None:

@@ -32,6 +32,9 @@ class QueueFilter:
     statuses: frozenset[str] = field(default_factory=frozenset)
     markets: frozenset[str] = field(default_factory=frozenset)
     verdicts: frozenset[str] = field(default_factory=frozenset)
+    # Only the claims this agent holds ("my claims"); only those nobody holds.
+    held_by: str | None = None
+    unheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,11 @@ class QueueRow:
     verdict: str | None
     action: str | None
     refund_credits: int | None
+    # Who holds the claim (store/leases.py) since when and until when; an
+    # expired lease (held_until past) holds nothing.
+    holder: str | None = None
+    held_since: datetime | None = None
+    held_until: datetime | None = None
 
 
 def open_first_matters(f: QueueFilter) -> bool:

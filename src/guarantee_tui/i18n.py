@@ -210,7 +210,7 @@ class Translator:
         return _format_date(value, style, self.locale_name)
 
     def day_month(self, value: dt.date) -> str:
-        """A date without its year, for dense tables ("16 Jun", "16 juin", "16/06")."""
+        """A date without its year, for dense tables ("16 Jun", "16 juin", "16 de jun.")."""
         return str(format_skeleton("dMMM", value, locale=self.locale))
 
     def time(self, value: datetime) -> str:

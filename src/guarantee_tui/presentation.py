@@ -87,11 +87,29 @@ _LOG_ACTION = {
     "call_note": N_("call note"),
     "review_agree": N_("review: agrees"),
     "review_disagree": N_("review: disagrees"),
+    "cancel_effect": N_("effect cancelled"),
+    "take_over": N_("claim taken over"),
+    "agent_add": N_("agent added"),
+    "agent_set": N_("agent changed"),
+    "agent_remove": N_("agent removed"),
 }
 
 
 def log_action_label(action: str, tr: Translator) -> str:
     return tr(_LOG_ACTION.get(action, action))
+
+
+_EFFECT_KIND = {
+    "credit": N_("credit adjustment"),
+    "suspension": N_("suspension"),
+    "lift": N_("lift of a suspension"),
+    "letter": N_("letter"),
+}
+
+
+def effect_kind_label(kind: str, tr: Translator) -> str:
+    """What an effect on the marketplace does ("credit adjustment", "letter")."""
+    return tr(_EFFECT_KIND.get(kind, kind))
 
 
 _ROLE = {"agent": N_("agent"), "supervisor": N_("supervisor")}

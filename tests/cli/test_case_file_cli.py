@@ -135,3 +135,27 @@ def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "import" in out
     assert "export" in out
+
+
+def test_import_prints_one_line_per_value_kept(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_case_file(tmp_path / "cases.json", sample())
+    run(capsys, "import", str(path), "--db", db_url)
+    claim = sample()["professionals"][0]["claims"][0]
+    contact = claim["explanations"][0]["contact_ref"]
+    status, _, err = run(
+        capsys, "decide", claim["ref"], "--action", "reject", "--reason", "no",
+        "--agent", "Ana", "--db", db_url,
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    doc = changed(sample(), (*P0, "claims", 0, "explanations", 0, "verification"), "untruthful")
+    status, out, err = run(
+        capsys, "import", str(write_case_file(tmp_path / "again.json", doc)), "--db", db_url
+    )
+    assert (status, err) == (0, "")
+    lines = out.splitlines()[1:]
+    assert len(lines) == 2, out
+    assert lines[0].startswith(f"{claim['ref']}: ")
+    assert "ignored: rejected by Ana on " in lines[0]
+    assert f"verification of contact {contact} in file 'untruthful' ignored" in "\n".join(lines)

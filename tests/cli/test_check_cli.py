@@ -1,4 +1,4 @@
-"""`guarantee-tui check` keeps the contract of ../shared/contracts/check-output.md."""
+"""`guarantee-tui check` keeps the contract of tests/data/check-output.md."""
 
 from __future__ import annotations
 

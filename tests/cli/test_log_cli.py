@@ -167,3 +167,29 @@ def test_agents(database: str, capsys: pytest.CaptureFixture[str]) -> None:
     _status, out, _ = run(capsys, "agents", "list", "--db", database)
     assert "Rui Costa\tsupervisor" in out
     assert "Ana\tagent" in out
+
+
+def test_a_written_at_may_not_predate_the_log_nor_lie_ahead(
+    database: str, capsys: pytest.CaptureFixture[str], engine: Engine
+) -> None:
+    args = ("decide", "CL-B", "--action", "reject", "--reason", "no", "--agent", "Ana")
+    status, out, err = run(capsys, *args, "--at", "2026-06-01T11:59:59Z", "--db", database)
+    assert (status, out) == (2, "")
+    assert "--at 2026-06-01T11:59:59+00:00 is before the latest log entry" in err
+    status, out, err = run(capsys, *args, "--at", "2099-01-01T00:00:00Z", "--db", database)
+    assert (status, out) == (2, "")
+    assert "--at 2099-01-01T00:00:00+00:00 is in the future" in err
+    status, _, err = run(
+        capsys, *args, "--at", "2026-06-01T13:00:00Z", "--db", database, "--lang", "fr"
+    )
+    assert (status, err) == (0, "")
+    status, _, err = run(
+        capsys, "reopen", "CL-B", "--reason", "x", "--agent", "Sofia", "--at",
+        "2026-06-01T12:30:00Z", "--db", database, "--lang", "fr",
+    )  # fmt: skip
+    assert status == 2
+    assert "est antérieur à la dernière entrée du journal" in err
+    assert run(capsys, "log", "verify", "--db", database)[0] == 0
+    with engine.connect() as conn:
+        recorded = conn.execute(text("SELECT COUNT(recorded_at) FROM log_entries")).scalar_one()
+    assert recorded == 2

@@ -53,11 +53,33 @@ def test_json_lists_who_was_found_and_how(
     ]
 
 
+# The writings the README promises.
+@pytest.mark.parametrize(
+    ("query", "professional"),
+    [
+        ("01 84 88 82 46", "A-FR-0001"),
+        ("+33 1 84 88 82 46", "A-FR-0001"),
+        ("0033184888246", "A-FR-0001"),
+        ("+351 910 000 000", "C-PT-0001"),
+    ],
+)
+def test_a_phone_in_every_writing_of_the_readme(
+    database: str, capsys: pytest.CaptureFixture[str], query: str, professional: str
+) -> None:
+    status, out, _ = run(capsys, "lookup", query, "--json", "--db", database)
+    assert status == 0
+    assert [(r["professional"], r["matched_on"]) for r in json.loads(out)] == [
+        (professional, "phone")
+    ]
+
+
 @pytest.mark.parametrize(
     ("query", "matched_on"),
     [
         ("GERAL@silva.pt", "email"),
         ("construcoes", "company"),
+        ("sil", "company"),
+        ("CONSTRUÇÕES", "company"),
         ("c-pt-0001", "ref"),
         ("C-L-05", "contact"),
         ("910 000 000", "phone"),

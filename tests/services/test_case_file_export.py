@@ -27,7 +27,7 @@ EN = translator("en")
 
 def export(engine: Engine, refs: list[str] | None = None) -> str:
     out = io.StringIO()
-    export_case_file(engine, out, refs)
+    export_case_file(engine, out, refs, client_data=True)
     return out.getvalue()
 
 
@@ -92,7 +92,7 @@ def test_the_export_follows_the_contract(engine: Engine, tmp_path: Path) -> None
 def test_named_professionals_in_ref_order(engine: Engine, tmp_path: Path) -> None:
     loaded(engine, tmp_path)
     out = io.StringIO()
-    assert export_case_file(engine, out, ["P-2", "P-1", "P-2"]) == 2
+    assert export_case_file(engine, out, ["P-2", "P-1", "P-2"], client_data=True) == 2
     assert out.getvalue() == export(engine)
     only = json.loads(export(engine, ["P-2"]))
     assert [p["ref"] for p in only["professionals"]] == ["P-2"]

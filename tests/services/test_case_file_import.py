@@ -39,7 +39,7 @@ KEYED = ("contact_purchases", "reviews", "claims")
 
 def export(engine: Engine) -> str:
     out = io.StringIO()
-    export_case_file(engine, out)
+    export_case_file(engine, out, client_data=True)
     return out.getvalue()
 
 

@@ -70,7 +70,9 @@ def test_approve_records_everything_in_one_go(engine: Engine) -> None:
         ).one()
         ledger = conn.execute(select(LedgerEntry.amount, LedgerEntry.kind)).one()
         decision = conn.execute(select(Decision.__table__)).mappings().one()
-        outbox = conn.execute(select(OutboxMessage.kind, OutboxMessage.payload)).one()
+        effects = conn.execute(
+            select(OutboxMessage.kind, OutboxMessage.payload).order_by(OutboxMessage.id)
+        ).all()
     assert claim.status == "approved" and claim.version == 2
     assert (ledger.amount, ledger.kind) == (240, "guarantee_refund")
     record = json.loads(decision["checklist"])
@@ -78,8 +80,13 @@ def test_approve_records_everything_in_one_go(engine: Engine) -> None:
     assert record["language"] == "fr"
     assert [c["status"] for c in record["conditions"]] == ["met"] * 15
     assert decision["agent"] == "Ana"
-    assert outbox.kind == "refund"
-    assert json.loads(outbox.payload)["credits"] == 240
+    # The refund reaches the balance first, then the letter tells of it.
+    assert [e.kind for e in effects] == ["credit", "letter"]
+    assert json.loads(effects[0].payload)["amount_credits"] == 240
+    letter = json.loads(effects[1].payload)
+    assert letter["language"] == "fr"
+    assert letter["subject"] and letter["subject"] in outcome.letter
+    assert letter["body"] in outcome.letter
     assert verify(engine).ok
 
 
@@ -94,6 +101,13 @@ def test_reject_letter_lists_unmet_conditions_with_dates(engine: Engine) -> None
     assert "308 801 879" in outcome.letter
     assert "dicas_conseguir_clientes" in outcome.letter
     assert counts(engine)["ledger_entries"] == 0
+    with engine.connect() as conn:
+        effects = conn.execute(
+            select(OutboxMessage.kind, OutboxMessage.payload).order_by(OutboxMessage.id)
+        ).all()
+    # A rejection reaches the professional too: its letter is the only effect.
+    assert [e.kind for e in effects] == ["letter"]
+    assert json.loads(effects[0].payload)["language"] == "pt"
 
 
 def test_suspend_names_the_untruthful_contacts_and_suspends_the_profile(engine: Engine) -> None:
@@ -120,6 +134,12 @@ def test_suspend_names_the_untruthful_contacts_and_suspends_the_profile(engine: 
     assert status == "suspended"
     assert why is not None
     assert why.startswith("platform_abuse")
+    with engine.connect() as conn:
+        effects = conn.execute(
+            select(OutboxMessage.kind, OutboxMessage.payload).order_by(OutboxMessage.id)
+        ).all()
+    assert [e.kind for e in effects] == ["suspension", "letter"]
+    assert json.loads(effects[0].payload)["reason"] == "platform_abuse"
 
 
 def test_approve_is_refused_unless_eligible(engine: Engine) -> None:
@@ -167,7 +187,7 @@ def test_a_failure_midway_leaves_nothing(engine: Engine, monkeypatch: pytest.Mon
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(decisions, "enqueue", explode)
+    monkeypatch.setattr(decisions, "enqueue_decision_effects", explode)
     with pytest.raises(RuntimeError):
         decisions.decide(engine, ref, "approve", reason="ok", agent="Ana", at=AT)
     assert counts(engine) == before

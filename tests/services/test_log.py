@@ -238,9 +238,16 @@ def test_reopening_an_approval_reverses_the_refund(team: Engine) -> None:
         ledger = conn.execute(
             select(LedgerEntry.amount, LedgerEntry.kind).order_by(LedgerEntry.id)
         ).all()
-        outbox = conn.execute(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+        outbox = conn.execute(
+            select(OutboxMessage.payload)
+            .where(OutboxMessage.kind == "credit")
+            .order_by(OutboxMessage.id)
+        ).all()
     assert [tuple(row) for row in ledger] == [(240, "guarantee_refund"), (-240, "refund_reversal")]
-    assert [row.kind for row in outbox] == ["refund", "refund_reversal"]
+    assert [json.loads(row.payload)["reason"] for row in outbox] == [
+        "guarantee_refund",
+        "guarantee_refund_reversal",
+    ]
     # Back in the queue, and decidable again.
     decisions.decide(team, ref, "reject", reason="job won", agent="Ana", at=AT + timedelta(hours=2))
     actions = [e.action for e in log.iter_all(team)]
@@ -255,7 +262,16 @@ def test_reopening_a_suspension_lifts_it(team: Engine) -> None:
     reopen.reopen(team, ref, reason="reviews checked, genuine", agent="Sofia", at=AT)
     with team.connect() as conn:
         status = conn.execute(select(Professional.status)).scalar_one()
+        effects = conn.execute(
+            select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.depends_on).order_by(
+                OutboxMessage.id
+            )
+        ).all()
     assert status == "active"
+    # The lift names the suspension it undoes, so it waits for that one's answer;
+    # a reopening sends no letter of its own.
+    assert [e.kind for e in effects] == ["suspension", "letter", "lift"]
+    assert effects[2].depends_on == effects[0].id
 
 
 def test_masking_keeps_enough_to_tell_contacts_apart() -> None:

@@ -37,3 +37,19 @@ def test_a_new_name_or_claim_is_found_after_a_second_import(engine: Engine, tmp_
     assert refs(engine, "obras") == []
     assert refs(engine, "rocha") == [("P-2", "company")]
     assert refs(engine, "L-9") == [("P-2", "claim")]
+
+
+def test_an_imported_extension_ligature_or_foreign_code_is_searchable(
+    engine: Engine, tmp_path: Path
+) -> None:
+    doc = changed(sample(), ("professionals", 0, "company_name"), "Cœur de Maçon")
+    doc = changed(doc, ("professionals", 0, "phone"), "+33 6 12 34 56 78 poste 12")
+    doc = changed(doc, ("professionals", 1, "phone"), "+44 20 7946 0958")
+    import_case_file(engine, write_case_file(tmp_path / "a.json", doc))
+    assert refs(engine, "coeur") == [("P-1", "company")]
+    assert refs(engine, "maçon") == [("P-1", "company")]
+    assert [
+        (r.professional_ref, r.exact) for r in phone.lookup(engine, "06 12 34 56 78").results
+    ] == [("P-1", True)]
+    assert refs(engine, "020 7946 0958") == [("P-2", "phone")]
+    assert refs(engine, "+44 20 7946 0958") == [("P-2", "phone")]

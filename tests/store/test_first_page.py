@@ -8,12 +8,14 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from sqlalchemy.dialects import sqlite
 
-from guarantee_tui.filters import QueueFilter, QueueSort
-from guarantee_tui.store import queue
+from guarantee_tui.filters import SORT_COLUMNS, QueueFilter, QueueRow, QueueSort
+from guarantee_tui.store import queue, queue_shape
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.first_page import read_first_page, serves
 from guarantee_tui.store.location import sqlite_file
+from guarantee_tui.store.migrate import upgrade
 from tests.test_architecture import _loaded_after
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample.db"
@@ -27,6 +29,12 @@ EVERY_STATUS_FILTER = [
 def sample_copy(tmp_path: Path) -> Path:
     path = tmp_path / "sample.db"
     shutil.copyfile(SAMPLE, path)
+    # At the schema this code reads, whichever revision the committed file is at.
+    engine = make_engine(str(path))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
     with sqlite3.connect(path) as conn:
         # Ties on the submission instant, across statuses: the ref decides.
         conn.execute(
@@ -54,6 +62,29 @@ def test_the_first_page_is_the_full_stores(
     assert page.total == expected_total > 0
     assert page.rows == expected_rows
     assert len(page.rows) == min(limit, expected_total)
+
+
+@pytest.mark.parametrize("statuses", EVERY_STATUS_FILTER, ids=lambda s: "+".join(sorted(s)))
+def test_both_statements_are_written_from_one_list(statuses: frozenset[str]) -> None:
+    f = QueueFilter(statuses=statuses)
+    full = str(
+        queue.page_statement(f, QueueSort()).compile(
+            dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
+        )
+    )
+    columns = [f"{c.table}.{c.name}" for c in queue_shape.PAGE_COLUMNS]
+    selected = full.split("\nFROM", 1)[0].removeprefix("SELECT ")
+    assert [part.split(" AS ")[0].strip() for part in selected.split(", ")] == columns
+    order = ", ".join(item.sql for item in queue_shape.default_order(f))
+    assert full.endswith(f"ORDER BY {order}")
+    joined, on = queue_shape.JOIN
+    assert f"FROM claims JOIN {joined.table} ON {joined.sql} = {on.sql}" in full
+
+
+def test_the_shared_list_has_every_field_and_every_sort() -> None:
+    assert len(queue_shape.PAGE_COLUMNS) == len(QueueRow.__slots__)
+    assert set(queue_shape.SORT_COLUMNS) == set(SORT_COLUMNS)
+    assert set(queue_shape.PAGE_COLUMNS) >= queue_shape.MOMENTS
 
 
 def test_the_agents_role_comes_with_it(sample_copy: Path) -> None:

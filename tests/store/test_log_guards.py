@@ -59,7 +59,14 @@ def test_the_guards_exist_after_every_upgrade_path(fresh: str) -> None:
     expected = guards(engine)
     assert expected, "no trigger guards the log"
     if engine.dialect.name == "postgresql":
-        assert expected == {"log_entries_no_update_delete", "log_entries_no_truncate"}
+        assert expected == {
+            "log_entries_no_update_delete",
+            "log_entries_no_truncate",
+            "log_entries_meaning",
+            # Migration 0007: who appends, checked; each entry announced.
+            "guarantee_check_log",
+            "guarantee_notify_log",
+        }
     # Down to the first revision and up again: the guards come back with the log.
     downgrade(engine, "0001_initial")
     upgrade(engine)

@@ -27,6 +27,8 @@ PEOPLE = [
     ("D", Market.PT, "Remodelações Ferreira", "ferreira@x.pt", "912 345 678", None),
     ("E", Market.FR, "[b]x[/b] [link=x]y[/link]", "markup@x.fr", None, None),
     ("F", Market.FR, "Énergie Rénov 100%", None, "+33 1 84 88 82 47", None),
+    ("G", Market.FR, "Cœur de Maçon", None, "+33 6 98 76 54 32 poste 12", None),
+    ("H", Market.PT, "Œuvres Lusas", None, "+44 20 7946 0958", None),
 ]
 
 
@@ -64,6 +66,14 @@ def test_tokens_of_a_professional() -> None:
         ("phone", "184888246"),
         ("ref", "fr-00001"),
         ("claim", "cl-1"),
+    }
+
+
+def test_tokens_of_a_number_with_an_extension_and_a_ligature() -> None:
+    assert search.tokens_for("FR-2", "Cœur", None, "+33 6 12 34 56 78 poste 12") == {
+        ("company", "coeur"),
+        ("phone", "612345678"),
+        ("ref", "fr-2"),
     }
 
 
@@ -105,6 +115,25 @@ def test_a_phone_prefix_lists_the_exact_number_first(people: Engine) -> None:
 @pytest.mark.parametrize("query", ["+351 910 000 000", "910000000", "910 000 000"])
 def test_a_portuguese_phone(people: Engine, query: str) -> None:
     assert found(people, query) == [("C", "phone", True)]
+
+
+@pytest.mark.parametrize(
+    "query", ["06 98 76 54 32", "+33 6 98 76 54 32", "+33 6 98 76 54 32 poste 12"]
+)
+def test_an_extension_is_not_part_of_the_stored_number(people: Engine, query: str) -> None:
+    assert found(people, query) == [("G", "phone", True)]
+
+
+@pytest.mark.parametrize("query", ["+44 20 7946 0958", "0044 20 7946 0958", "020 7946 0958"])
+def test_a_foreign_number_is_found_in_its_usual_writings(people: Engine, query: str) -> None:
+    assert found(people, query) == [("H", "phone", True)]
+
+
+def test_ligatures_are_spelled_out(people: Engine) -> None:
+    assert found(people, "coeur") == [("G", "company", True)]
+    assert found(people, "Cœur") == [("G", "company", True)]
+    assert tags(people, "COEUR mac") == ["G"]
+    assert tags(people, "oeuvre") == ["H"]
 
 
 def test_e_mail_ignores_case(people: Engine) -> None:

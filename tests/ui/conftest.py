@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import weakref
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
+from textual.message_pump import MessagePump
 from textual.pilot import Pilot
+from textual.timer import Timer, TimerCallback
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerState
 
@@ -21,6 +26,8 @@ from guarantee_tui.services.agents import set_role
 from guarantee_tui.services.verdicts import refresh_stale
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.link import LIFELONG
+from guarantee_tui.ui.screens import phone, queue
 from tests.builders import AT, START, claim_for, eligible_professional, tagged, with_purchase
 from tests.store.helpers import insert
 
@@ -116,9 +123,24 @@ def build_database(path: Path) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def ui_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database of `build_database`, built once per test process."""
+    path = tmp_path_factory.mktemp("ui") / "template.db"
+    shutil.copyfile(sqlite_template, path)
+    build_database(path)
+    return path
+
+
 @pytest.fixture
-def ui_db(sqlite_path: Path) -> str:
-    return build_database(sqlite_path)
+def ui_db(ui_template: Path, tmp_path: Path) -> str:
+    """A copy of the template for each test, which may write to it."""
+    path = tmp_path / "test.db"
+    for suffix in ("", "-wal"):  # no write-ahead log once the last connection closed
+        source = Path(f"{ui_template}{suffix}")
+        if source.exists():
+            shutil.copyfile(source, f"{path}{suffix}")
+    return str(path)
 
 
 @pytest.fixture
@@ -137,9 +159,10 @@ async def wait_for_workers(pilot: Pilot[None]) -> None:
 
     A newer page request cancels an older one of the same group; Textual's own
     `wait_for_complete` raises on the cancelled worker, which is the app working
-    as meant, not a failure.
+    as meant, not a failure. The workers that run as long as the app (sending
+    to the marketplace) are not waited for.
     """
-    workers = list(pilot.app.workers)
+    workers = [w for w in pilot.app.workers if w.group not in LIFELONG]
     results = await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
@@ -155,8 +178,75 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
     # loads its own data): keep going while any is under way, within reason.
     for _ in range(20):
         await pilot.pause()
-        if not any(w.state in BUSY for w in pilot.app.workers):
+        if not any(w.state in BUSY and w.group not in LIFELONG for w in pilot.app.workers):
             break
         await wait_for_workers(pilot)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    """Lets the app run until `condition` holds: no fixed wait, however loaded the machine.
+
+    For a state reached while a worker is held on purpose, where `settle`
+    would wait for that worker. Each pause lasts until the process is idle.
+    """
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")
+
+
+@pytest.fixture
+def no_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searches follow each key at once instead of after a pause in the typing.
+
+    For tests whose subject is what is found, not when: they would otherwise
+    sleep out each pause in real time.
+    """
+    # A millisecond: Textual's timers divide by their interval, so not zero.
+    for module, name in ((queue, "FILTER_DELAY"), (phone, "LOOKUP_DELAY"), (phone, "CARD_DELAY")):
+        monkeypatch.setattr(module, name, 0.001)
+
+
+@dataclass
+class Intervals:
+    """The repeating timers the app's widgets set, to run them now instead of waiting."""
+
+    started: list[tuple[weakref.ref[MessagePump], float, TimerCallback]] = field(
+        default_factory=list
+    )
+
+    def run(self, app: GuaranteeApp, kind: type[MessagePump], within: float) -> None:
+        """Runs, once, what each `kind` on the current screen repeats at least every `within` s."""
+        ran = 0
+        for ref, interval, callback in self.started:
+            owner = ref()
+            if not isinstance(owner, kind) or not owner.is_attached:
+                continue
+            if owner is not app.screen and getattr(owner, "screen", None) is not app.screen:
+                continue
+            if interval > within:
+                continue  # a slower chore of the same screen (a lease renewal)
+            result = callback()
+            assert not asyncio.iscoroutine(result), "an async callback: await it"
+            ran += 1
+        assert ran, f"no {kind.__name__} on this screen repeats anything"
+
+
+@pytest.fixture
+def intervals(monkeypatch: pytest.MonkeyPatch) -> Intervals:
+    """Records every `set_interval`; the timers still run as usual."""
+    recorded = Intervals()
+    original = MessagePump.set_interval
+
+    def set_interval(
+        self: MessagePump, interval: float, callback: TimerCallback | None = None, **kw: Any
+    ) -> Timer:
+        if callback is not None:
+            recorded.started.append((weakref.ref(self), interval, callback))
+        return original(self, interval, callback, **kw)
+
+    monkeypatch.setattr(MessagePump, "set_interval", set_interval)
+    return recorded

@@ -19,6 +19,8 @@ from tests.ui.test_phone import add_desk_people, typed
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGS = ["fr", "pt"]
+# The desk searches at once after each key (`typed` waits for no pause in the typing).
+pytestmark = pytest.mark.usefixtures("no_debounce")
 
 # What the agent types on the desk for each picture.
 SCENES: dict[str, list[str]] = {

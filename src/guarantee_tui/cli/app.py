@@ -39,8 +39,12 @@ def prepare_process() -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from guarantee_tui.platform.settings import marketplace_settings
     from guarantee_tui.ui.app import GuaranteeApp
 
     prepare_process()
-    GuaranteeApp(ctx.settings).run()
-    return 0
+    app = GuaranteeApp(ctx.settings, marketplace=marketplace_settings())
+    app.run()
+    # Non-zero when the app stopped on an error: an exception Textual caught
+    # (1), or a quit from the error screen.
+    return app.return_code or 0

@@ -47,6 +47,7 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from guarantee_tui.services.checks import check_claim, checklist_json, json_lines
+    from guarantee_tui.text import inert_json
 
     tr = ctx.tr
     if args.all and args.claim:
@@ -62,11 +63,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             if args.jobs < 1:
                 raise InvalidArgument("--jobs", str(args.jobs), tr("must be at least 1"))
             for chunk in json_lines(engine, at, args.status, tr.language, jobs=args.jobs):
-                sys.stdout.write(chunk)
+                sys.stdout.write(inert_json(chunk))
             return 0
         checklist = check_claim(engine, args.claim, at)
         if args.json:
-            print(json.dumps(checklist_json(checklist, tr), ensure_ascii=False, indent=2))
+            print(
+                inert_json(json.dumps(checklist_json(checklist, tr), ensure_ascii=False, indent=2))
+            )
         else:
             from guarantee_tui.cli.tables import print_checklist
 

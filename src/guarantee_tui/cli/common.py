@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from guarantee_tui.config import ENV, Settings
-from guarantee_tui.errors import InvalidArgument
+from guarantee_tui.errors import InvalidArgument, UserError
 from guarantee_tui.i18n import LANGUAGES, Translator, UnknownLanguage, normalise_language
 
 if TYPE_CHECKING:
@@ -22,14 +23,101 @@ COMMANDS = (
     "check",
     "lookup",
     "hours",
+    "take",
+    "release",
     "decide",
     "reopen",
     "log",
     "agents",
     "case_files",
     "seed",
+    "sync",
+    "pull",
     "db",
 )
+
+
+class DatabaseBusy(UserError):
+    """Another process holds the database's write lock longer than we wait for it."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(where)
+        self.where = where
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "The database {where} is busy: another process (an import, a seed, a "
+            "migration) is writing to it. Nothing was changed; try again once it has finished.",
+            where=self.where,
+        )
+
+
+class DatabaseDamaged(UserError):
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(where)
+        self.where, self.reason = where, reason
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "The database {where} is damaged ({reason}). Nothing was changed. Restore it "
+            "from a backup; for a SQLite file, 'sqlite3 FILE .recover' saves what it can.",
+            where=self.where,
+            reason=self.reason,
+        )
+
+
+class DatabaseFailed(UserError):
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(where)
+        self.where, self.reason = where, reason
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "The database {where} refused the work ({reason}). Nothing was changed; "
+            "check that it is reachable and try again.",
+            where=self.where,
+            reason=self.reason,
+        )
+
+
+# SQLite's result codes and PostgreSQL's SQLSTATEs for a lock not granted in time...
+_BUSY: Final = frozenset(("SQLITE_BUSY", "SQLITE_LOCKED", "55P03", "40P01"))
+# ...and for a damaged file or page.
+_DAMAGED: Final = frozenset(("SQLITE_CORRUPT", "SQLITE_NOTADB", "XX001", "XX002"))
+
+
+def database_error(exc: BaseException, db: str | None) -> UserError | None:
+    """A database's refusal that no service turned into a message (a lock held by
+    another process, a damaged page, a lost server), as one saying what to do;
+    None for anything else.
+
+    Looks SQLAlchemy up among the loaded modules rather than importing it: the
+    app's start must not wait for it, and an exception of it means it is loaded.
+    """
+    errors = sys.modules.get("sqlalchemy.exc")
+    if errors is None or not isinstance(exc, errors.DBAPIError):
+        return None
+    # A violated constraint or wrong SQL is a bug, not the database's state.
+    if isinstance(exc, errors.IntegrityError | errors.ProgrammingError):
+        return None
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None) or ""
+    reason = (str(orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+    where = _where(db)
+    if code in _BUSY or reason == "database is locked":
+        return DatabaseBusy(where)
+    if code in _DAMAGED or "malformed" in reason or "not a database" in reason:
+        return DatabaseDamaged(where, reason)
+    return DatabaseFailed(where, reason)
+
+
+def _where(db: str | None) -> str:
+    from guarantee_tui.store.engine import describe, resolve_url
+
+    try:
+        return describe(resolve_url(db))
+    except UserError:
+        return db or "?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,4 +218,25 @@ def parse_at(value: str | None, tr: Translator) -> datetime:
         raise InvalidArgument(
             "--at", value, tr("the date-time needs an offset or Z (e.g. 2026-11-21T12:00:00+01:00)")
         )
-    return parsed.astimezone(UTC)
+    return in_accepted_range("--at", value, parsed, tr)
+
+
+def in_accepted_range(option: str, value: str, moment: datetime, tr: Translator) -> datetime:
+    """`moment` in UTC, if within the window the tool works in (policy/window.py)."""
+    from guarantee_tui.policy.window import EARLIEST_DAY, LATEST_DAY, in_window
+
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not in_window(utc):
+        raise InvalidArgument(
+            option,
+            value,
+            tr(
+                "outside the accepted range, {earliest} to {latest} (UTC)",
+                earliest=EARLIEST_DAY.isoformat(),
+                latest=LATEST_DAY.isoformat(),
+            ),
+        )
+    return utc

@@ -25,6 +25,24 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
     current = sub.add_parser("current", help=tr("print the database's schema revision"))
     add_common(current, tr)
     current.set_defaults(run=run_current)
+    copy = sub.add_parser(
+        "copy",
+        help=tr("copy a whole database into an empty one (SQLite to PostgreSQL and back)"),
+        description=tr(
+            "Copies everything (facts, claims, agents, decisions, letters, ledger, effects, "
+            "call notes, the whole log) in one transaction on the target, which must be "
+            "empty (it is created and migrated if it does not exist yet). The log is "
+            "verified on the target afterwards."
+        ),
+    )
+    add_common(copy, tr)
+    copy.add_argument(
+        "--from", dest="source", required=True, metavar="SRC", help=tr("the database to copy")
+    )
+    copy.add_argument(
+        "--to", dest="target", required=True, metavar="DST", help=tr("the empty database to fill")
+    )
+    copy.set_defaults(run=run_copy)
 
 
 def run_upgrade(args: argparse.Namespace, ctx: Context) -> int:
@@ -74,3 +92,48 @@ def run_current(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def run_copy(args: argparse.Namespace, ctx: Context) -> int:
+    from guarantee_tui.services.copy import copy_database, refuse_non_empty
+    from guarantee_tui.store.engine import (
+        current_revision,
+        describe,
+        make_engine,
+        open_database,
+    )
+    from guarantee_tui.store.migrate import upgrade
+
+    tr = ctx.tr
+    source = open_database(args.source)
+    target = make_engine(args.target, create=True)
+    try:
+        where = describe(target.url)
+        if current_revision(target) is None:
+            from sqlalchemy import inspect
+
+            with target.connect() as conn:
+                if inspect(conn).get_table_names():
+                    from guarantee_tui.services.copy import TargetNotEmpty
+
+                    raise TargetNotEmpty(where, inspect(conn).get_table_names())
+            upgrade(target)
+        target.dispose()
+        target = open_database(args.target)
+        refuse_non_empty(target, where)
+        copied = copy_database(source, target, where)
+    finally:
+        source.dispose()
+        target.dispose()
+    print(
+        tr(
+            "Copied {rows} rows into {db}.",
+            rows=tr.number(sum(copied.rows.values())),
+            db=where,
+        )
+    )
+    if not copied.log.ok:
+        print(tr("The log does not verify on the target: run guarantee-tui log verify there."))
+        return 1
+    print(f"OK {copied.log.count} entries, head {copied.log.head}")
+    return 0

@@ -30,7 +30,10 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
     p.add_argument(
         "--at",
         metavar="ISO8601",
-        help=tr("the decision's time, e.g. 2026-11-21T12:00:00Z (default: now)"),
+        help=tr(
+            "the decision's time, e.g. 2026-11-21T12:00:00Z (default: now); not before "
+            "the log's latest entry, not in the future"
+        ),
     )
     p.set_defaults(run=run)
 
@@ -49,8 +52,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             agent=ctx.settings.agent,
             at=at,
             language=ctx.tr.language,
+            # A time given by hand may not predate the log's newest entry nor
+            # lie ahead of the database's clock.
+            chosen_time=args.at is not None,
         )
     finally:
         engine.dispose()
-    print(outcome.letter)
+    from guarantee_tui.text import visible
+
+    # The letter quotes the company's name and the agent's reason.
+    print(visible(outcome.letter, lines=True))
     return 0

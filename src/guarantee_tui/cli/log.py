@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from guarantee_tui.cli.common import Context, add_common
+from guarantee_tui.cli.common import Context, add_common, in_accepted_range
 from guarantee_tui.errors import InvalidArgument
 from guarantee_tui.i18n import Translator
 
@@ -89,7 +89,9 @@ def parse_bound(option: str, value: str | None, tr: Translator, *, end: bool) ->
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            start = in_accepted_range(
+                option, value, datetime(day.year, day.month, day.day, tzinfo=UTC), tr
+            )
             return start + timedelta(days=1) if end else start
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -100,14 +102,17 @@ def parse_bound(option: str, value: str | None, tr: Translator, *, end: bool) ->
         raise InvalidArgument(
             option, value, tr("the date-time needs an offset or Z (e.g. 2026-11-21T12:00:00+01:00)")
         )
-    return moment.astimezone(UTC)
+    return in_accepted_range(option, value, moment, tr)
 
 
 def run_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from guarantee_tui.services.agents import require_whole_log
     from guarantee_tui.services.log import verify
+    from guarantee_tui.text import visible
 
     engine = ctx.engine()
     try:
+        require_whole_log(engine)
         result = verify(engine)
     finally:
         engine.dispose()
@@ -120,7 +125,8 @@ def run_verify(args: argparse.Namespace, ctx: Context) -> int:
         tr(
             "BROKEN at entry {seq}: {problem}. {count} entries before it are intact.",
             seq=result.broken_seq,
-            problem=tr.render(result.problem),
+            # The problem quotes the log's claim refs.
+            problem=visible(tr.render(result.problem)),
             count=result.count,
         )
     )

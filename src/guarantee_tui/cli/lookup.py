@@ -38,6 +38,7 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from guarantee_tui.services.phone import lookup
+    from guarantee_tui.text import inert_json, visible
 
     tr = ctx.tr
     engine = ctx.engine()
@@ -55,12 +56,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             }
             for r in found.results
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(inert_json(json.dumps(rows, ensure_ascii=False, indent=2)))
     elif found.results:
         _print_table(found.results, tr)
     if not found.results:
         if found.hint is not None and not args.json:
-            print(tr.render(found.hint), file=sys.stderr)
+            print(visible(tr.render(found.hint)), file=sys.stderr)
         return 1
     return 0
 
@@ -71,6 +72,7 @@ def _print_table(results: Any, tr: Translator) -> None:
     from rich.text import Text
 
     from guarantee_tui.services.phone import matched_on_label
+    from guarantee_tui.text import visible
 
     table = Table(show_lines=False, expand=False, box=None, padding=(0, 2, 0, 0))
     table.add_column(tr("Ref"), no_wrap=True)
@@ -81,11 +83,11 @@ def _print_table(results: Any, tr: Translator) -> None:
     table.add_column(tr("E-mail"), no_wrap=True, overflow="ellipsis", max_width=32)
     for r in results:
         table.add_row(
-            Text(r.professional_ref),
-            Text(r.company),
+            Text(visible(r.professional_ref)),
+            Text(visible(r.company)),
             Text(r.market),
             Text(matched_on_label(r.matched_on, tr)),
-            Text(r.phone or ""),
-            Text(r.email or ""),
+            Text(visible(r.phone or "")),
+            Text(visible(r.email or "")),
         )
     Console(highlight=False).print(table)

@@ -29,25 +29,36 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
     p.add_argument(
         "--at",
         metavar="ISO8601",
-        help=tr("the time of the act, e.g. 2026-11-21T12:00:00Z (default: now)"),
+        help=tr(
+            "the time of the act, e.g. 2026-11-21T12:00:00Z (default: now); not before "
+            "the log's latest entry, not in the future"
+        ),
     )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from guarantee_tui.services.reopen import reopen
+    from guarantee_tui.text import visible
 
     at = parse_at(args.at, ctx.tr)
     engine = ctx.engine()
     try:
-        done = reopen(engine, args.claim, reason=args.reason, agent=ctx.settings.agent, at=at)
+        done = reopen(
+            engine,
+            args.claim,
+            reason=args.reason,
+            agent=ctx.settings.agent,
+            at=at,
+            chosen_time=args.at is not None,
+        )
     finally:
         engine.dispose()
     tr = ctx.tr
     print(
         tr(
             "Claim {ref} reopened (was {status}).",
-            ref=done.claim_ref,
+            ref=visible(done.claim_ref),
             status=tr(done.previous_status),
         )
     )

@@ -9,6 +9,7 @@ from rich.text import Text
 from guarantee_tui.i18n import Translator
 from guarantee_tui.policy import CONDITION_LABELS, Checklist
 from guarantee_tui.presentation import action_label, status_label, status_mark, verdict_label
+from guarantee_tui.text import visible
 
 
 def print_checklist(checklist: Checklist, tr: Translator) -> None:
@@ -16,8 +17,8 @@ def print_checklist(checklist: Checklist, tr: Translator) -> None:
     title = Text(
         tr(
             "Claim {claim} · {professional} · {market} · at {at}",
-            claim=checklist.claim or "-",
-            professional=checklist.professional,
+            claim=visible(checklist.claim or "-"),
+            professional=visible(checklist.professional),
             market=str(checklist.market),
             at=tr.moment(checklist.at, "UTC") + " UTC",
         )
@@ -28,9 +29,10 @@ def print_checklist(checklist: Checklist, tr: Translator) -> None:
     table.add_column(tr("Evidence"), overflow="fold")
     for result in checklist.results:
         table.add_row(
-            Text(tr(CONDITION_LABELS[result.id])),
+            Text(tr.render(CONDITION_LABELS[result.id])),
             Text(f"{status_mark(result.status)} {status_label(result.status, tr)}"),
-            Text(tr.render(result.evidence)),
+            # Evidence quotes data: refs, pack names, dates.
+            Text(visible(tr.render(result.evidence), lines=True)),
         )
     console.print(table)
     refund = tr.credits(checklist.refund_credits) if checklist.refund_credits is not None else "-"

@@ -1,6 +1,15 @@
 """The guarantee policy: pure functions over plain facts (no I/O, no database, no UI)."""
 
-from guarantee_tui.policy.conditions import CONDITION_LABELS, evaluate, first_twenty
+from guarantee_tui.policy.conditions import (
+    CONDITION_BY_ID,
+    CONDITION_LABELS,
+    CONDITIONS,
+    Condition,
+    FirstContact,
+    evaluate,
+    first_contact,
+    first_twenty,
+)
 from guarantee_tui.policy.facts import (
     Channel,
     Claim,
@@ -27,9 +36,13 @@ from guarantee_tui.policy.results import (
     Milestones,
     Status,
     Verdict,
+    recommended_action,
+    verdict_of,
 )
 
 __all__ = [
+    "CONDITIONS",
+    "CONDITION_BY_ID",
     "CONDITION_LABELS",
     "Action",
     "Channel",
@@ -37,9 +50,11 @@ __all__ = [
     "Claim",
     "ClaimStatus",
     "CompletenessRecord",
+    "Condition",
     "ConditionId",
     "ConditionResult",
     "Explanation",
+    "FirstContact",
     "LabelKind",
     "Market",
     "Milestones",
@@ -55,5 +70,8 @@ __all__ = [
     "Verdict",
     "Verification",
     "evaluate",
+    "first_contact",
     "first_twenty",
+    "recommended_action",
+    "verdict_of",
 ]

@@ -1,6 +1,8 @@
 """The guarantee's conditions (POLICY.md), evaluated over plain facts.
 
-Each condition is a function of one `_Context`. The context is built once per
+Each condition has one `Condition` entry in `CONDITIONS` (checklist order):
+its id, its label, its evaluation and the instants at which time alone may
+change its status. Evaluations are functions of one `_Context`, built once per
 evaluation (the 20 contacts in order, the market's rules, the milestones) so
 that no condition sorts or scans more than it must.
 
@@ -13,9 +15,11 @@ missing review or pack, is `pending` rather than `not_met`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
 
 from guarantee_tui.policy.calendar import add_months
 from guarantee_tui.policy.facts import (
@@ -26,6 +30,7 @@ from guarantee_tui.policy.facts import (
     Pack,
     Professional,
     Purchase,
+    Review,
     ReviewSource,
     Verification,
 )
@@ -41,13 +46,13 @@ from guarantee_tui.policy.messages import (
     nmsg,
 )
 from guarantee_tui.policy.results import (
-    Action,
     Checklist,
     ConditionId,
     ConditionResult,
     Milestones,
     Status,
-    Verdict,
+    recommended_action,
+    verdict_of,
 )
 
 CONTACTS_REQUIRED = 20
@@ -57,24 +62,6 @@ WAITING_MONTHS = 1
 FIRST_CONTACT_LIMIT = timedelta(hours=24)
 POSITIVE_RATING = 4
 REVIEWS_REQUIRED = 2
-
-CONDITION_LABELS: dict[ConditionId, str] = {
-    ConditionId.FIRST_TWENTY_CONTACTS: N_("20 contacts bought"),
-    ConditionId.NO_JOB_WON: N_("No job won from the 20 contacts"),
-    ConditionId.NO_PREVIOUS_REFUND: N_("No earlier refund"),
-    ConditionId.PROFILE_COMPLETE: N_("Profile 80% complete at each purchase"),
-    ConditionId.TRUST_LABELS: N_("Trust labels active at each purchase"),
-    ConditionId.PRIORITY_DISCOUNT_CHANNEL: N_("Bought through the priority service with discount"),
-    ConditionId.PURCHASE_WINDOW: N_("20 contacts bought within 3 months"),
-    ConditionId.NO_PAYMENT_INCIDENT: N_("No payment incident"),
-    ConditionId.FIRST_CONTACT_24H: N_("Each client contacted within 24 hours"),
-    ConditionId.CONTACT_REVIEWS: N_("2 positive reviews tied to the contacts"),
-    ConditionId.FORMER_CLIENT_REVIEWS: N_("2 reviews from former clients"),
-    ConditionId.WAITING_PERIOD: N_("One month since the 20th purchase"),
-    ConditionId.ACTIVE_PACK: N_("Professional pack active"),
-    ConditionId.EXPLANATIONS_COMPLETE: N_("An explanation for each contact"),
-    ConditionId.EXPLANATIONS_VERIFIED: N_("Every explanation verified truthful"),
-}
 
 NO_CONTACT_YET = N_("No contact bought yet.")
 
@@ -413,6 +400,13 @@ def purchase_window(ctx: _Context) -> ConditionResult:
     )
 
 
+def _purchase_deadline(ctx: _Context) -> Iterator[datetime]:
+    # Below twenty purchases the window fails once at > deadline.
+    m = ctx.milestones
+    if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
+        yield m.purchase_deadline + timedelta(microseconds=1)
+
+
 def no_payment_incident(ctx: _Context) -> ConditionResult:
     m = ctx.milestones
     cid = ConditionId.NO_PAYMENT_INCIDENT
@@ -459,20 +453,41 @@ def no_payment_incident(ctx: _Context) -> ConditionResult:
     )
 
 
+class FirstContact(StrEnum):
+    """Where one purchase stands against the first-contact limit."""
+
+    IN_TIME = "in_time"
+    LATE = "late"  # contacted, after the limit
+    MISSED = "missed"  # not contacted, and the limit has passed
+    AWAITED = "awaited"  # not contacted yet, still within the limit
+
+
+def first_contact(purchase: Purchase, at: datetime) -> FirstContact:
+    """The first-contact rule for one purchase at `at`, for the checklist and the screens."""
+    if purchase.first_contacted_at is None:
+        if at < purchase.purchased_at + FIRST_CONTACT_LIMIT:
+            return FirstContact.AWAITED
+        return FirstContact.MISSED
+    if purchase.first_contacted_at - purchase.purchased_at > FIRST_CONTACT_LIMIT:
+        return FirstContact.LATE
+    return FirstContact.IN_TIME
+
+
 def first_contact_24h(ctx: _Context) -> ConditionResult:
     offenders: list[tuple[str, Message]] = []
     waiting: list[str] = []
     longest: timedelta | None = None
     for p in ctx.contacts:
+        state = first_contact(p, ctx.at)
         if p.first_contacted_at is None:
-            if ctx.at < p.purchased_at + FIRST_CONTACT_LIMIT:
+            if state is FirstContact.AWAITED:
                 waiting.append(p.ref)
             else:
                 offenders.append((p.ref, msg("{ref} never contacted", ref=p.ref)))
             continue
         delay = p.first_contacted_at - p.purchased_at
         longest = delay if longest is None else max(longest, delay)
-        if delay > FIRST_CONTACT_LIMIT:
+        if state is FirstContact.LATE:
             offenders.append(
                 (
                     p.ref,
@@ -525,17 +540,33 @@ def first_contact_24h(ctx: _Context) -> ConditionResult:
     )
 
 
-def contact_reviews(ctx: _Context) -> ConditionResult:
+def _first_contact_deadlines(ctx: _Context) -> Iterator[datetime]:
+    # An awaited contact becomes missed at its deadline.
+    for p in ctx.contacts:
+        if p.first_contacted_at is None:
+            yield p.purchased_at + FIRST_CONTACT_LIMIT
+
+
+def _contact_reviews(ctx: _Context) -> Iterator[Review]:
+    """The positive reviews tied to the contacts, whenever they are dated."""
     refs = {p.ref for p in ctx.contacts}
-    found = sorted(
-        (
-            r
-            for r in ctx.professional.reviews
-            if r.source == ReviewSource.PLATFORM_CONTACT
+    for r in ctx.professional.reviews:
+        if (
+            r.source == ReviewSource.PLATFORM_CONTACT
             and r.rating >= POSITIVE_RATING
             and r.contact_ref in refs
-            and r.at <= ctx.at
-        ),
+        ):
+            yield r
+
+
+def _contact_review_dates(ctx: _Context) -> Iterator[datetime]:
+    # A review counts from its date (r.at <= at).
+    return (r.at for r in _contact_reviews(ctx))
+
+
+def contact_reviews(ctx: _Context) -> ConditionResult:
+    found = sorted(
+        (r for r in _contact_reviews(ctx) if r.at <= ctx.at),
         key=lambda r: (r.at, r.ref),
     )
     cid = ConditionId.CONTACT_REVIEWS
@@ -573,13 +604,18 @@ def contact_reviews(ctx: _Context) -> ConditionResult:
     return ConditionResult(cid, _pending_or_not_met(ctx), evidence)
 
 
+def _former_client_reviews(ctx: _Context) -> Iterator[Review]:
+    return (r for r in ctx.professional.reviews if r.source == ReviewSource.FORMER_CLIENT)
+
+
+def _former_client_review_dates(ctx: _Context) -> Iterator[datetime]:
+    # A review counts from its date (r.at <= at).
+    return (r.at for r in _former_client_reviews(ctx))
+
+
 def former_client_reviews(ctx: _Context) -> ConditionResult:
     found = sorted(
-        (
-            r
-            for r in ctx.professional.reviews
-            if r.source == ReviewSource.FORMER_CLIENT and r.at <= ctx.at
-        ),
+        (r for r in _former_client_reviews(ctx) if r.at <= ctx.at),
         key=lambda r: (r.at, r.ref),
     )
     cid = ConditionId.FORMER_CLIENT_REVIEWS
@@ -635,6 +671,20 @@ def waiting_period(ctx: _Context) -> ConditionResult:
             last=ctx.moment(m.twentieth_purchase_at),
         ),
     )
+
+
+def _claimable_from(ctx: _Context) -> Iterator[datetime]:
+    # waiting_period: at >= claimable_from.
+    if ctx.milestones.claimable_from is not None:
+        yield ctx.milestones.claimable_from
+
+
+def _pack_edges(ctx: _Context) -> Iterator[datetime]:
+    # A pack is active from starts_at until (not at) ends_at.
+    for pack in ctx.professional.packs:
+        yield pack.starts_at
+        if pack.ends_at is not None:
+            yield pack.ends_at
 
 
 def _active_pack(packs: Iterable[Pack], t: datetime) -> Pack | None:
@@ -783,22 +833,138 @@ def explanations_verified(ctx: _Context) -> ConditionResult:
     )
 
 
-CONDITIONS: tuple[tuple[ConditionId, Callable[[_Context], ConditionResult]], ...] = (
-    (ConditionId.FIRST_TWENTY_CONTACTS, first_twenty_contacts),
-    (ConditionId.NO_JOB_WON, no_job_won),
-    (ConditionId.NO_PREVIOUS_REFUND, no_previous_refund),
-    (ConditionId.PROFILE_COMPLETE, profile_complete),
-    (ConditionId.TRUST_LABELS, trust_labels),
-    (ConditionId.PRIORITY_DISCOUNT_CHANNEL, priority_discount_channel),
-    (ConditionId.PURCHASE_WINDOW, purchase_window),
-    (ConditionId.NO_PAYMENT_INCIDENT, no_payment_incident),
-    (ConditionId.FIRST_CONTACT_24H, first_contact_24h),
-    (ConditionId.CONTACT_REVIEWS, contact_reviews),
-    (ConditionId.FORMER_CLIENT_REVIEWS, former_client_reviews),
-    (ConditionId.WAITING_PERIOD, waiting_period),
-    (ConditionId.ACTIVE_PACK, active_pack),
-    (ConditionId.EXPLANATIONS_COMPLETE, explanations_complete),
-    (ConditionId.EXPLANATIONS_VERIFIED, explanations_verified),
+def _timeless(ctx: _Context) -> Iterator[datetime]:
+    return iter(())
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One condition of POLICY.md: everything the program knows about it, in one place."""
+
+    id: ConditionId
+    # What a person calls it (checklists, letters, the decision dialog, the phone card).
+    label: Message
+    evaluate: Callable[[_Context], ConditionResult]
+    # The instants at which its status may change with the same facts, time
+    # alone passing: one for each comparison with `at` in `evaluate`.
+    boundaries: Callable[[_Context], Iterable[datetime]] = _timeless
+    # Its place on the phone card, where what the caller can still act on comes
+    # first (profile, labels, channel, reviews...) and the settled facts last;
+    # None: not listed, being one of the card's milestones (purchases, their
+    # deadline, the waiting period) or needing a claim (the explanations).
+    phone_card: int | None = None
+
+
+_HOURS = FIRST_CONTACT_LIMIT // timedelta(hours=1)
+
+CONDITIONS: tuple[Condition, ...] = (
+    Condition(
+        ConditionId.FIRST_TWENTY_CONTACTS,
+        msg("20 contacts bought"),
+        first_twenty_contacts,
+    ),
+    Condition(
+        ConditionId.NO_JOB_WON,
+        msg("No job won from the 20 contacts"),
+        no_job_won,
+        phone_card=9,
+    ),
+    Condition(
+        ConditionId.NO_PREVIOUS_REFUND,
+        msg("No earlier refund"),
+        no_previous_refund,
+        phone_card=10,
+    ),
+    Condition(
+        ConditionId.PROFILE_COMPLETE,
+        msg("Profile {percent} complete at each purchase", percent=Percent(PROFILE_MIN_PERCENT)),
+        profile_complete,
+        phone_card=1,
+    ),
+    Condition(
+        ConditionId.TRUST_LABELS,
+        msg("Trust labels active at each purchase"),
+        trust_labels,
+        phone_card=2,
+    ),
+    Condition(
+        ConditionId.PRIORITY_DISCOUNT_CHANNEL,
+        msg("Bought through the priority service with discount"),
+        priority_discount_channel,
+        phone_card=3,
+    ),
+    Condition(
+        ConditionId.PURCHASE_WINDOW,
+        nmsg(
+            "20 contacts bought within {n} month",
+            "20 contacts bought within {n} months",
+            PURCHASE_WINDOW_MONTHS,
+        ),
+        purchase_window,
+        _purchase_deadline,
+    ),
+    Condition(
+        ConditionId.NO_PAYMENT_INCIDENT,
+        msg("No payment incident"),
+        no_payment_incident,
+        phone_card=7,
+    ),
+    Condition(
+        ConditionId.FIRST_CONTACT_24H,
+        nmsg(
+            "Each client contacted within {n} hour",
+            "Each client contacted within {n} hours",
+            _HOURS,
+        ),
+        first_contact_24h,
+        _first_contact_deadlines,
+        phone_card=4,
+    ),
+    Condition(
+        ConditionId.CONTACT_REVIEWS,
+        msg("2 positive reviews tied to the contacts"),
+        contact_reviews,
+        _contact_review_dates,
+        phone_card=5,
+    ),
+    Condition(
+        ConditionId.FORMER_CLIENT_REVIEWS,
+        msg("2 reviews from former clients"),
+        former_client_reviews,
+        _former_client_review_dates,
+        phone_card=6,
+    ),
+    Condition(
+        ConditionId.WAITING_PERIOD,
+        msg("One month since the 20th purchase"),
+        waiting_period,
+        _claimable_from,
+    ),
+    Condition(
+        ConditionId.ACTIVE_PACK,
+        msg("Professional pack active"),
+        active_pack,
+        _pack_edges,
+        phone_card=8,
+    ),
+    Condition(
+        ConditionId.EXPLANATIONS_COMPLETE,
+        msg("An explanation for each contact"),
+        explanations_complete,
+    ),
+    Condition(
+        ConditionId.EXPLANATIONS_VERIFIED,
+        msg("Every explanation verified truthful"),
+        explanations_verified,
+    ),
+)
+
+if tuple(c.id for c in CONDITIONS) != tuple(ConditionId):
+    raise AssertionError("CONDITIONS must list every ConditionId once, in checklist order")
+
+CONDITION_BY_ID: Mapping[ConditionId, Condition] = MappingProxyType({c.id: c for c in CONDITIONS})
+CONDITION_LABELS: Mapping[ConditionId, Message] = MappingProxyType(
+    {c.id: c.label for c in CONDITIONS}
 )
 
 
@@ -824,36 +990,19 @@ def milestones(contacts: tuple[Purchase, ...], zone: str) -> Milestones:
 def _stable_until(ctx: _Context) -> datetime | None:
     """The first instant after `ctx.at` at which a status may change by time alone.
 
-    Every time-dependent comparison in the conditions above has its boundary
-    listed here; a property test checks that nothing changes before it.
+    Each condition lists its own boundaries; a property test checks that
+    nothing changes before the earliest.
     """
-    at = ctx.at
-    m = ctx.milestones
-    candidates: list[datetime] = []
-    if m.claimable_from is not None:
-        candidates.append(m.claimable_from)  # waiting_period: at >= claimable_from
-    if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
-        # purchase_window below twenty: at > deadline.
-        candidates.append(m.purchase_deadline + timedelta(microseconds=1))
-    for p in ctx.contacts:
-        if p.first_contacted_at is None:
-            candidates.append(p.purchased_at + FIRST_CONTACT_LIMIT)
-    candidates.extend(r.at for r in ctx.professional.reviews)  # r.at <= at
-    for pack in ctx.professional.packs:
-        candidates.append(pack.starts_at)
-        if pack.ends_at is not None:
-            candidates.append(pack.ends_at)
-    later = [c for c in candidates if c > at]
+    later = [t for c in CONDITIONS for t in c.boundaries(ctx) if t > ctx.at]
     return min(later) if later else None
 
 
-def evaluate(professional: Professional, claim: Claim | None, at: datetime) -> Checklist:
-    """The checklist of `claim` (or, without one, the professional's progress) at `at`."""
+def _context(professional: Professional, claim: Claim | None, at: datetime) -> _Context:
     if at.tzinfo is None:
         raise ValueError("the evaluation time must be timezone-aware")
     rules = rules_for(professional.market)
     contacts = first_twenty(professional.purchases)
-    ctx = _Context(
+    return _Context(
         professional=professional,
         claim=claim,
         at=at,
@@ -861,23 +1010,19 @@ def evaluate(professional: Professional, claim: Claim | None, at: datetime) -> C
         contacts=contacts,
         milestones=milestones(contacts, rules.zone),
     )
-    results = tuple(condition(ctx) for _, condition in CONDITIONS)
-    statuses = {r.status for r in results}
-    if Status.NOT_MET in statuses:
-        verdict = Verdict.NOT_ELIGIBLE
-    elif Status.PENDING in statuses or Status.UNKNOWN in statuses:
-        verdict = Verdict.PENDING
-    else:
-        verdict = Verdict.ELIGIBLE
-    untruthful = results[-1].status is Status.NOT_MET
-    if untruthful:
-        action = Action.SUSPEND
-    elif verdict is Verdict.NOT_ELIGIBLE:
-        action = Action.REJECT
-    elif verdict is Verdict.ELIGIBLE:
-        action = Action.APPROVE
-    else:
-        action = Action.WAIT
+
+
+def evaluate(professional: Professional, claim: Claim | None, at: datetime) -> Checklist:
+    """The checklist of `claim` (or, without one, the professional's progress) at `at`."""
+    ctx = _context(professional, claim, at)
+    contacts = ctx.contacts
+    results = tuple(condition.evaluate(ctx) for condition in CONDITIONS)
+    verdict = verdict_of(r.status for r in results)
+    # POLICY.md suspends on an untruthful explanation, whatever else fails.
+    untruthful = any(
+        r.id is ConditionId.EXPLANATIONS_VERIFIED and r.status is Status.NOT_MET for r in results
+    )
+    action = recommended_action(verdict, untruthful=untruthful)
     refund = sum(p.price_credits for p in contacts) if len(contacts) == CONTACTS_REQUIRED else None
     return Checklist(
         professional=professional.ref,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -48,6 +49,29 @@ class Action(StrEnum):
     REJECT = "reject"
     SUSPEND = "suspend"
     WAIT = "wait"
+
+
+def verdict_of(statuses: Iterable[Status]) -> Verdict:
+    """POLICY.md: not eligible if any condition is not met, else pending if any is open."""
+    seen = set(statuses)
+    if Status.NOT_MET in seen:
+        return Verdict.NOT_ELIGIBLE
+    if Status.PENDING in seen or Status.UNKNOWN in seen:
+        return Verdict.PENDING
+    return Verdict.ELIGIBLE
+
+
+def recommended_action(verdict: Verdict, *, untruthful: bool) -> Action:
+    """POLICY.md: suspend when an explanation is untruthful, else what the verdict says."""
+    if untruthful:
+        return Action.SUSPEND
+    match verdict:
+        case Verdict.NOT_ELIGIBLE:
+            return Action.REJECT
+        case Verdict.ELIGIBLE:
+            return Action.APPROVE
+        case Verdict.PENDING:
+            return Action.WAIT
 
 
 @dataclass(frozen=True, slots=True)

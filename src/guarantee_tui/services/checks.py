@@ -40,12 +40,6 @@ def check_claim(engine: Engine, claim_ref: str, at: datetime) -> Checklist:
     return evaluate_facts(facts, at)
 
 
-def iter_checks(engine: Engine, at: datetime, status: str | None = None) -> Iterator[Checklist]:
-    with engine.connect() as conn:
-        for facts in iter_claims(conn, status=status):
-            yield evaluate_facts(facts, at)
-
-
 # Below this many claims, starting processes costs more than it saves.
 PARALLEL_FROM = 4000
 SLICE = 2000
@@ -100,7 +94,7 @@ def _check_slice(task: tuple[str, str, str, str | None, datetime, str]) -> str:
 
 
 def checklist_json(checklist: Checklist, tr: Translator) -> dict[str, Any]:
-    """The object of ../shared/contracts/check-output.md."""
+    """The object of tests/data/check-output.md."""
     return {
         "claim": checklist.claim,
         "professional": checklist.professional,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine
 
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import Translator, translator
@@ -24,13 +24,21 @@ from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.policy.messages import Message, msg
 from guarantee_tui.services.agents import resolve_actor
 from guarantee_tui.services.checks import UnknownClaim
+from guarantee_tui.services.effects import enqueue_decision_effects
+from guarantee_tui.services.leases import end as end_lease
+from guarantee_tui.services.leases import refuse_if_held
 from guarantee_tui.services.letters import LetterFacts, letter
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store.claims import change_status, claim_ids_of_professional
+from guarantee_tui.store.decisions import (
+    DecidedTwice,
+    NewDecision,
+    insert_decision,
+    insert_ledger_entry,
+    suspend_professional,
+)
 from guarantee_tui.store.facts import ClaimFacts, load_claim
 from guarantee_tui.store.log import NewEntry, append, canonical_json
-from guarantee_tui.store.models import Decision, LedgerEntry, Professional
-from guarantee_tui.store.outbox import enqueue
 from guarantee_tui.store.professionals import company_name
 from guarantee_tui.store.transactions import write_transaction
 
@@ -60,6 +68,21 @@ class ClaimNotOpen(UserError):
             "Claim {ref} is already decided ({status}); only a supervisor can reopen it.",
             ref=self.ref,
             status=claim_status_label(self.status, tr),
+        )
+
+
+class DecidedBefore(UserError):
+    """The claim reads open, yet its last decision was never reopened (the database refused)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "Claim {ref} already has a decision that no reopening followed: nothing was "
+            "recorded. Only a supervisor can reopen it.",
+            ref=self.ref,
         )
 
 
@@ -225,11 +248,14 @@ def decide(
     opened_at: datetime | None = None,
     language: str = "en",
     reason_codes: Sequence[str] | None = None,
+    chosen_time: bool = False,
 ) -> Outcome:
     """Records the decision, or raises and records nothing.
 
     `reason_codes` are the condition ids the agent gives as grounds; by
-    default the conditions that are not met.
+    default the conditions that are not met. `chosen_time`: a person gave
+    `at` (`decide --at`), which may then be neither before the log's newest
+    entry nor in the future (store.log.append).
     """
     if action not in ACTIONS:
         raise UnknownAction(action)
@@ -250,6 +276,8 @@ def decide(
         if drafted.why_not is not None:
             raise ActionNotAllowed(claim_ref, drafted.why_not)
         actor = resolve_actor(conn, agent, at)
+        # Someone else working the claim has it (services/leases.py).
+        refuse_if_held(conn, claim_ref, actor.name)
         new_status = NEW_STATUS[action]
         if not change_status(
             conn,
@@ -263,97 +291,81 @@ def decide(
         refund = checklist.refund_credits if action == "approve" else None
         record = canonical_json(checklist_record(checklist, translator(language)))
         codes = list(drafted.reason_codes if reason_codes is None else reason_codes)
-        entry = append(
-            conn,
-            NewEntry(
-                at=at,
-                agent=actor.name,
-                role=actor.role,
-                action=action,
-                claim_ref=claim_ref,
-                professional_ref=facts.professional.ref,
-                market=str(checklist.market),
-                letter_language=drafted.letter_language,
-                letter_text=drafted.letter,
-                reason=reason.strip(),
-                refund_credits=refund,
-                checklist=record,
-                details=canonical_json(
-                    {
-                        "reason_codes": codes,
-                        "claim_version": facts.version,
-                        "untruthful": list(drafted.untruthful),
-                    }
-                ),
+        new_entry = NewEntry(
+            at=at,
+            agent=actor.name,
+            role=actor.role,
+            action=action,
+            claim_ref=claim_ref,
+            professional_ref=facts.professional.ref,
+            market=str(checklist.market),
+            letter_language=drafted.letter_language,
+            letter_text=drafted.letter,
+            reason=reason.strip(),
+            refund_credits=refund,
+            checklist=record,
+            details=canonical_json(
+                {
+                    "reason_codes": codes,
+                    "claim_version": facts.version,
+                    "untruthful": list(drafted.untruthful),
+                }
             ),
         )
-        decision_id = conn.execute(
-            insert(Decision)
-            .values(
-                claim_id=facts.claim_id,
-                log_seq=entry.seq,
-                action=action,
-                agent=actor.name,
-                decided_at=at,
-                opened_at=opened_at,
-                reason=reason.strip(),
-                reason_codes=json.dumps(codes),
-                refund_credits=refund,
-                verdict=str(checklist.verdict),
-                checklist=record,
-                letter_language=drafted.letter_language,
-                letter_text=drafted.letter,
-                claim_version=facts.version,
+        try:
+            entry = append(conn, new_entry, chosen_time=chosen_time)
+            decision_id = insert_decision(
+                conn,
+                NewDecision(
+                    claim_id=facts.claim_id,
+                    log_seq=entry.seq,
+                    action=action,
+                    agent=actor.name,
+                    decided_at=at,
+                    opened_at=opened_at,
+                    reason=reason.strip(),
+                    reason_codes=json.dumps(codes),
+                    refund_credits=refund,
+                    verdict=str(checklist.verdict),
+                    checklist=record,
+                    letter_language=drafted.letter_language,
+                    letter_text=drafted.letter,
+                    claim_version=facts.version,
+                ),
             )
-            .returning(Decision.id)
-        ).scalar_one()
+        except DecidedTwice:
+            # The claim reads open, but the log and the decisions say otherwise
+            # (a status changed behind the workflow's back): the database refuses.
+            raise DecidedBefore(claim_ref) from None
         if action == "approve":
             assert refund is not None
-            conn.execute(
-                insert(LedgerEntry).values(
-                    professional_id=facts.professional_id,
-                    at=at,
-                    amount=refund,
-                    kind="guarantee_refund",
-                    decision_id=decision_id,
-                    log_seq=entry.seq,
-                    agent=actor.name,
-                )
-            )
-            enqueue(
+            insert_ledger_entry(
                 conn,
-                "refund",
-                entry.seq,
-                at,
-                {
-                    "professional": facts.professional.ref,
-                    "claim": claim_ref,
-                    "credits": refund,
-                    "decision": decision_id,
-                },
+                professional_id=facts.professional_id,
+                at=at,
+                amount=refund,
+                kind="guarantee_refund",
+                decision_id=decision_id,
+                log_seq=entry.seq,
+                agent=actor.name,
             )
         elif action == "suspend":
-            conn.execute(
-                update(Professional)
-                .where(Professional.id == facts.professional_id)
-                .values(
-                    status="suspended",
-                    suspended_at=at,
-                    suspension_reason=f"{PLATFORM_ABUSE}: {reason.strip()}",
-                )
+            suspend_professional(
+                conn, facts.professional_id, at, f"{PLATFORM_ABUSE}: {reason.strip()}"
             )
-            enqueue(
-                conn,
-                "suspension",
-                entry.seq,
-                at,
-                {
-                    "professional": facts.professional.ref,
-                    "claim": claim_ref,
-                    "ground": PLATFORM_ABUSE,
-                    "decision": decision_id,
-                },
-            )
+        enqueue_decision_effects(
+            conn,
+            action=action,
+            professional=facts.professional.ref,
+            claim=claim_ref,
+            log_seq=entry.seq,
+            at=at,
+            letter_language=drafted.letter_language,
+            letter_text=drafted.letter,
+            refund_credits=refund,
+            note=reason.strip(),
+        )
+        end_lease(conn, facts.claim_id)
         # An approval changes "no earlier refund" for the professional's other claims.
         refresh_claims(conn, claim_ids_of_professional(conn, facts.professional_id), at)
         return Outcome(

@@ -105,7 +105,7 @@ def rejection_letter(facts: LetterFacts) -> str:
     lines = "\n".join(
         tr(
             "- {condition}: {evidence}",
-            condition=tr(CONDITION_LABELS[r.id]),
+            condition=tr.render(CONDITION_LABELS[r.id]),
             evidence=tr.render(r.evidence),
         )
         for r in unmet

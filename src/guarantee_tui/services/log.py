@@ -17,16 +17,17 @@ from datetime import datetime
 from statistics import median
 from typing import Any, Final, TextIO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy.messages import Message, msg
 from guarantee_tui.services.agents import Actor, NotAllowed, lookup_actor, resolve_actor
+from guarantee_tui.store import decisions as store_decisions
 from guarantee_tui.store import log as store
 from guarantee_tui.store.log import GENESIS, Entry, LogFilter, NewEntry, canonical_json
-from guarantee_tui.store.models import Decision
 from guarantee_tui.store.transactions import write_transaction
+from guarantee_tui.text import inert_json, visible
 
 __all__ = ["Entry", "LogFilter"]
 
@@ -43,6 +44,11 @@ ACTIONS: Final = (
     "call_note",
     "review_agree",
     "review_disagree",
+    "cancel_effect",
+    "take_over",
+    "agent_add",
+    "agent_set",
+    "agent_remove",
 )
 DECISIONS: Final = ("approve", "reject", "suspend")
 
@@ -89,11 +95,18 @@ class Verification:
 
 
 def verify(engine: Engine) -> Verification:
-    """Walks the chain from the first entry; stops at the first broken link."""
+    """Walks the chain from the first entry; stops at the first broken link.
+
+    A link is broken when its hashes do not hold, and also when the log says
+    what never happens: a claim decided again while its decision stands (no
+    reopening between them), or a reopening with no decision before it.
+    """
     expected_seq, previous = 1, GENESIS
     count = 0
+    # Claim ref -> the entry of the decision that stands on it.
+    standing: dict[str, int] = {}
     with engine.connect() as conn:
-        for seq, prev_hash, stored, recomputed in store.hash_checks(conn):
+        for seq, prev_hash, stored, recomputed, action, claim_ref in store.hash_checks(conn):
             if seq != expected_seq:
                 return Verification(
                     False,
@@ -110,6 +123,34 @@ def verify(engine: Engine) -> Verification:
                 return Verification(
                     False, count, previous, seq, msg("its content does not match its hash")
                 )
+            if action in DECISIONS and claim_ref is not None:
+                if claim_ref in standing:
+                    return Verification(
+                        False,
+                        count,
+                        previous,
+                        seq,
+                        msg(
+                            "it decides claim {claim} again, though the decision of entry "
+                            "{decided} was never reopened",
+                            claim=claim_ref,
+                            decided=standing[claim_ref],
+                        ),
+                    )
+                standing[claim_ref] = seq
+            elif action == "reopen" and (claim_ref is None or claim_ref not in standing):
+                return Verification(
+                    False,
+                    count,
+                    previous,
+                    seq,
+                    msg(
+                        "it reopens claim {claim}, which has no decision to reopen",
+                        claim=claim_ref or "?",
+                    ),
+                )
+            elif action == "reopen" and claim_ref is not None:
+                del standing[claim_ref]
             previous = stored
             expected_seq += 1
             count += 1
@@ -187,9 +228,28 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     """An entry as a JSON object (the JSONL export, and programs)."""
     record: dict[str, Any] = {name: getattr(entry, name) for name, _ in CSV_COLUMNS}
     record["at"] = entry.at.isoformat()
+    # When the database wrote it, by its own clock (None before revision 0004).
+    record["recorded_at"] = entry.recorded_at.isoformat() if entry.recorded_at else None
     record["checklist"] = _json_or_none(entry.checklist)
     record["details"] = _json_or_none(entry.details)
     return record
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+# `=`, `+`, `-`, `@`, and tab or carriage return, which some strip first.
+FORMULA_STARTS: Final = frozenset("=+-@\t\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell: a text starting like a formula gets a leading
+    single quote, which spreadsheets show as text and do not evaluate
+    (`=HYPERLINK(…)`, `+cmd|…`, `-1+1`, `@SUM(…)`, an agent named `=1+1`),
+    and control characters are shown, not kept (`text.visible`). Numbers stay
+    numbers: a reversed refund of -240 is not a formula."""
+    if not isinstance(value, str):
+        return value
+    shown = visible(value, lines=True)
+    return "'" + shown if value[:1] in FORMULA_STARTS else shown
 
 
 def export(
@@ -200,7 +260,9 @@ def export(
     CSV is for spreadsheets in French and Portuguese settings: UTF-8 with a
     byte-order mark (so accents survive), `;` between fields (the comma is
     their decimal separator), one quoted field per value, times as
-    `YYYY-MM-DD HH:MM:SS` in UTC, which they read as dates.
+    `YYYY-MM-DD HH:MM:SS` in UTC, which they read as dates. A text cell is
+    never a formula (`csv_cell`). JSON lines keep every text exactly, with
+    DEL and C1 controls escaped as JSON escapes C0.
     """
     written = 0
     with engine.connect() as conn:
@@ -208,7 +270,7 @@ def export(
         entries = store.filtered_entries(conn, scoped(f, actor))
         if fmt == "jsonl":
             for entry in entries:
-                out.write(json.dumps(entry_record(entry), ensure_ascii=False))
+                out.write(inert_json(json.dumps(entry_record(entry), ensure_ascii=False)))
                 out.write("\n")
                 written += 1
             return written
@@ -221,7 +283,7 @@ def export(
                 value = getattr(entry, name)
                 if name == "at":
                     value = entry.at.strftime("%Y-%m-%d %H:%M:%S")
-                row.append("" if value is None else value)
+                row.append("" if value is None else csv_cell(value))
             writer.writerow(row)
             written += 1
     return written
@@ -263,18 +325,10 @@ def figures(engine: Engine, f: LogFilter, agent: str | None) -> list[AgentFigure
             seqs.setdefault(entry.agent, []).append(entry.seq)
         durations: dict[str, list[float]] = {}
         for name, numbers in seqs.items():
-            for start in range(0, len(numbers), 500):
-                rows = conn.execute(
-                    select(Decision.opened_at, Decision.decided_at).where(
-                        Decision.log_seq.in_(numbers[start : start + 500]),
-                        Decision.opened_at.is_not(None),
-                    )
-                )
-                durations.setdefault(name, []).extend(
-                    (decided_at - opened_at).total_seconds()
-                    for opened_at, decided_at in rows
-                    if opened_at is not None
-                )
+            durations[name] = [
+                (decided_at - opened_at).total_seconds()
+                for opened_at, decided_at in store_decisions.times_to_decide(conn, numbers)
+            ]
     return [
         AgentFigures(
             agent=name,

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import (
+    CONDITION_BY_ID,
     CONDITION_LABELS,
     Checklist,
     ConditionId,
@@ -82,21 +83,6 @@ OUTCOME_LABELS: Final = {
     "complaint": N_("complaint"),
     "other": N_("other"),
 }
-
-# The conditions the card shows one by one (the purchases, their deadline and
-# the waiting period are the card's milestones; explanations need a claim).
-CARD_CONDITIONS: Final = (
-    ConditionId.PROFILE_COMPLETE,
-    ConditionId.TRUST_LABELS,
-    ConditionId.PRIORITY_DISCOUNT_CHANNEL,
-    ConditionId.FIRST_CONTACT_24H,
-    ConditionId.CONTACT_REVIEWS,
-    ConditionId.FORMER_CLIENT_REVIEWS,
-    ConditionId.NO_PAYMENT_INCIDENT,
-    ConditionId.ACTIVE_PACK,
-    ConditionId.NO_JOB_WON,
-    ConditionId.NO_PREVIOUS_REFUND,
-)
 
 
 # --- errors -------------------------------------------------------------------
@@ -247,8 +233,9 @@ class Card:
 
     @property
     def shown_conditions(self) -> tuple[ConditionResult, ...]:
-        """The conditions the card lists, in the order of CARD_CONDITIONS."""
-        return tuple(self.progress.result(c) for c in CARD_CONDITIONS)
+        """The conditions the policy lists on the phone card, in the card's order."""
+        shown = [r for r in self.progress.results if CONDITION_BY_ID[r.id].phone_card is not None]
+        return tuple(sorted(shown, key=lambda r: CONDITION_BY_ID[r.id].phone_card or 0))
 
     @property
     def latest_decided(self) -> ClaimLine | None:
@@ -368,7 +355,7 @@ def _open(line: ClaimLine, rules: MarketRules) -> list[Message]:
         said.append(
             msg(
                 "As it stands, it does not meet these conditions: {conditions}.",
-                conditions=Items(tuple(msg(CONDITION_LABELS[c]) for c in failed)),
+                conditions=Items(tuple(CONDITION_LABELS[c] for c in failed)),
             )
         )
         return said

@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Engine
 
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.services.agents import NotAllowed, resolve_actor
 from guarantee_tui.services.checks import UnknownClaim
 from guarantee_tui.services.decisions import ReasonRequired
+from guarantee_tui.services.effects import enqueue_reopening_effects
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store.claims import change_status, claim_ids_of_professional
+from guarantee_tui.store.decisions import insert_ledger_entry, lift_suspension
 from guarantee_tui.store.details import latest_decision
 from guarantee_tui.store.facts import load_claim
-from guarantee_tui.store.log import NewEntry, append, canonical_json
-from guarantee_tui.store.models import LedgerEntry, Professional
-from guarantee_tui.store.outbox import enqueue
+from guarantee_tui.store.log import NewEntry, NothingToReopen, append, canonical_json
 from guarantee_tui.store.transactions import write_transaction
 
 
@@ -37,6 +37,24 @@ class NotDecided(UserError):
         return tr("Claim {ref} is open: there is no decision to reopen.", ref=self.ref)
 
 
+class NoDecisionRecorded(UserError):
+    """The claim's status says decided, but no decision of this tool stands on it."""
+
+    def __init__(self, ref: str, status: str) -> None:
+        super().__init__(ref)
+        self.ref, self.status = ref, status
+
+    def describe(self, tr: Translator) -> str:
+        from guarantee_tui.presentation import claim_status_label
+
+        return tr(
+            "Claim {ref} reads {status}, but no decision recorded here stands on it: "
+            "there is nothing to reopen.",
+            ref=self.ref,
+            status=claim_status_label(self.status, tr),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Reopened:
     claim_ref: str
@@ -47,8 +65,18 @@ class Reopened:
 
 
 def reopen(
-    engine: Engine, claim_ref: str, *, reason: str, agent: str | None, at: datetime
+    engine: Engine,
+    claim_ref: str,
+    *,
+    reason: str,
+    agent: str | None,
+    at: datetime,
+    chosen_time: bool = False,
 ) -> Reopened:
+    """Reopens a decided claim, or raises and records nothing.
+
+    `chosen_time`: a person gave `at` (`reopen --at`); see store.log.append.
+    """
     if not reason.strip():
         raise ReasonRequired(claim_ref)
     with write_transaction(engine) as conn:
@@ -62,6 +90,10 @@ def reopen(
         if previous == "open":
             raise NotDecided(claim_ref)
         decision = latest_decision(conn, facts.claim_id)
+        if decision is None:
+            # A status that came with the claim (an import), not from a decision:
+            # the log would hold a reopening of nothing.
+            raise NoDecisionRecorded(claim_ref, previous)
         if not change_status(
             conn,
             facts.claim_id,
@@ -72,77 +104,50 @@ def reopen(
             from guarantee_tui.services.decisions import ClaimChanged
 
             raise ClaimChanged(claim_ref)
-        reversed_credits = decision.refund_credits if decision and previous == "approved" else None
-        entry = append(
-            conn,
-            NewEntry(
-                at=at,
-                agent=actor.name,
-                role=actor.role,
-                action="reopen",
-                claim_ref=claim_ref,
-                professional_ref=facts.professional.ref,
-                market=str(facts.professional.market),
-                reason=reason.strip(),
-                refund_credits=-reversed_credits if reversed_credits else None,
-                details=canonical_json(
-                    {
-                        "previous_status": previous,
-                        "reopened_decision_seq": decision.log_seq if decision else None,
-                    }
-                ),
+        reversed_credits = decision.refund_credits if previous == "approved" else None
+        new_entry = NewEntry(
+            at=at,
+            agent=actor.name,
+            role=actor.role,
+            action="reopen",
+            claim_ref=claim_ref,
+            professional_ref=facts.professional.ref,
+            market=str(facts.professional.market),
+            reason=reason.strip(),
+            refund_credits=-reversed_credits if reversed_credits else None,
+            details=canonical_json(
+                {
+                    "previous_status": previous,
+                    "reopened_decision_seq": decision.log_seq,
+                }
             ),
         )
+        try:
+            entry = append(conn, new_entry, chosen_time=chosen_time)
+        except NothingToReopen:
+            raise NoDecisionRecorded(claim_ref, previous) from None
         lifted = False
         if reversed_credits:
-            conn.execute(
-                insert(LedgerEntry).values(
-                    professional_id=facts.professional_id,
-                    at=at,
-                    amount=-reversed_credits,
-                    kind="refund_reversal",
-                    decision_id=decision.id if decision else None,
-                    log_seq=entry.seq,
-                    agent=actor.name,
-                )
-            )
-            enqueue(
+            insert_ledger_entry(
                 conn,
-                "refund_reversal",
-                entry.seq,
-                at,
-                {
-                    "professional": facts.professional.ref,
-                    "claim": claim_ref,
-                    "credits": -reversed_credits,
-                },
+                professional_id=facts.professional_id,
+                at=at,
+                amount=-reversed_credits,
+                kind="refund_reversal",
+                decision_id=decision.id,
+                log_seq=entry.seq,
+                agent=actor.name,
             )
         if previous == "suspended":
-            lifted = _lift_suspension(conn, facts.professional_id)
-            if lifted:
-                enqueue(
-                    conn,
-                    "suspension_lifted",
-                    entry.seq,
-                    at,
-                    {
-                        "professional": facts.professional.ref,
-                        "claim": claim_ref,
-                    },
-                )
+            lifted = lift_suspension(conn, facts.professional_id)
+        enqueue_reopening_effects(
+            conn,
+            previous_status=previous,
+            professional=facts.professional.ref,
+            claim=claim_ref,
+            log_seq=entry.seq,
+            at=at,
+            reversed_credits=reversed_credits,
+        )
         refresh_claims(conn, claim_ids_of_professional(conn, facts.professional_id), at)
         return Reopened(claim_ref, previous, entry.seq, reversed_credits, lifted)
-
-
-def _lift_suspension(conn: Connection, professional_id: int) -> bool:
-    status = conn.execute(
-        select(Professional.status).where(Professional.id == professional_id)
-    ).scalar_one()
-    if status != "suspended":
-        return False
-    conn.execute(
-        update(Professional)
-        .where(Professional.id == professional_id)
-        .values(status="active", suspended_at=None, suspension_reason=None)
-    )
-    return True

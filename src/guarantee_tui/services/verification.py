@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine
 
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import Translator
 from guarantee_tui.services.agents import resolve_actor
 from guarantee_tui.services.checks import UnknownClaim
 from guarantee_tui.services.decisions import ClaimNotOpen
+from guarantee_tui.services.leases import refuse_if_held
 from guarantee_tui.services.verdicts import refresh_claims
-from guarantee_tui.store.claims import mark_explanation
+from guarantee_tui.store.claims import mark_explanation, touch
 from guarantee_tui.store.facts import load_claim
 from guarantee_tui.store.log import NewEntry, append, canonical_json
-from guarantee_tui.store.models import Claim
 from guarantee_tui.store.transactions import write_transaction
 
 MARK_ACTIONS: Final = {
@@ -79,6 +79,7 @@ def mark(
         if all(e.contact_ref != contact_ref for e in facts.claim.explanations):
             raise NoExplanation(claim_ref, contact_ref)
         actor = resolve_actor(conn, agent, at)
+        refuse_if_held(conn, claim_ref, actor.name)
         mark_explanation(
             conn,
             facts.claim_id,
@@ -89,9 +90,7 @@ def mark(
             note=note or None,
         )
         # Any change of state invalidates what other agents saw of the claim.
-        conn.execute(
-            update(Claim).where(Claim.id == facts.claim_id).values(version=Claim.version + 1)
-        )
+        version = touch(conn, facts.claim_id)
         entry = append(
             conn,
             NewEntry(
@@ -107,5 +106,4 @@ def mark(
             ),
         )
         refresh_claims(conn, [facts.claim_id], at)
-        version = conn.execute(select(Claim.version).where(Claim.id == facts.claim_id)).scalar_one()
-        return Marked(claim_ref, contact_ref, verification, int(version), entry.seq)
+        return Marked(claim_ref, contact_ref, verification, version, entry.seq)

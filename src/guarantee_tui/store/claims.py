@@ -1,14 +1,15 @@
-"""Claim state in the database: stored verdicts, status changes, explanation marks."""
+"""Claim state in the database: stored verdicts, status changes, explanation marks, acts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import Connection, bindparam, or_, select, update
 
-from guarantee_tui.store.models import Claim, Explanation
+from guarantee_tui.store.models import Claim, Explanation, LogEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +85,6 @@ def change_status(
     return result.rowcount == 1
 
 
-def bump_version(conn: Connection, claim_id: int, *, seen_version: int) -> bool:
-    result = conn.execute(
-        update(Claim)
-        .where(Claim.id == claim_id, Claim.version == seen_version, Claim.status == "open")
-        .values(version=Claim.version + 1)
-    )
-    return result.rowcount == 1
-
-
 def mark_explanation(
     conn: Connection,
     claim_id: int,
@@ -114,3 +106,55 @@ def mark_explanation(
         )
     )
     return result.rowcount == 1
+
+
+def touch(conn: Connection, claim_id: int) -> int:
+    """Bumps the claim's version (its state changed); returns the new one."""
+    return int(
+        conn.execute(
+            update(Claim)
+            .where(Claim.id == claim_id)
+            .values(version=Claim.version + 1)
+            .returning(Claim.version)
+        ).scalar_one()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """An agent's act on a claim, as the log holds it."""
+
+    seq: int
+    at: datetime
+    agent: str
+    action: str
+
+
+# The acts that change what a claim is: its decision, its marks.
+ACTING: Final = (
+    "approve",
+    "reject",
+    "suspend",
+    "reopen",
+    "mark_truthful",
+    "mark_untruthful",
+    "mark_cleared",
+)
+DECIDING: Final = ("approve", "reject", "suspend")
+
+
+def acts_on(conn: Connection, claim_refs: Collection[str]) -> dict[str, list[Act]]:
+    """Claim ref -> the acts logged on it, oldest first; claims never acted on are absent."""
+    found: dict[str, list[Act]] = {}
+    refs = sorted(set(claim_refs))
+    # Bound parameters per statement stay far below both backends' limits.
+    for start in range(0, len(refs), 1000):
+        rows = conn.execute(
+            select(LogEntry.claim_ref, LogEntry.seq, LogEntry.at, LogEntry.agent, LogEntry.action)
+            .where(LogEntry.claim_ref.in_(refs[start : start + 1000]))
+            .where(LogEntry.action.in_(ACTING))
+            .order_by(LogEntry.seq)
+        )
+        for ref, seq, at, agent, action in rows:
+            found.setdefault(str(ref), []).append(Act(seq, at, agent, action))
+    return found

@@ -8,7 +8,8 @@ the same (a test compares the two for every status filter). Only the opening
 view is served: a status filter, nothing else, in the default order (open
 claims first, oldest first). Anything unusual (a URL rather than a file, a
 missing or locked file, another schema revision) gives None and leaves the
-diagnosis to the full store, which words it for the user.
+diagnosis to the full store, which words it for the user. Its columns, join
+and orders come from store/queue_shape.py, as store/queue.py's do.
 """
 
 from __future__ import annotations
@@ -18,27 +19,20 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort, open_first_matters
+from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort
+from guarantee_tui.store import queue_shape as shape
 from guarantee_tui.store.location import SCHEMA_REVISION
 from guarantee_tui.store.sqlite_time import from_sqlite
 
-# store/queue.py's default orders and columns, written out in SQL.
-_FROM = "FROM claims JOIN professionals ON professionals.id = claims.professional_id"
-_OPEN_FIRST = (
-    "ORDER BY CASE WHEN (claims.status = 'open') THEN 0 ELSE 1 END, claims.submitted_at, claims.ref"
-)
-_OLDEST_FIRST = "ORDER BY claims.submitted_at, claims.ref"
-_COLUMNS = (
-    "claims.ref AS claim_ref, professionals.ref AS pro_ref, professionals.company_name, "
-    "professionals.market, claims.submitted_at, claims.status, claims.verdict, "
-    "claims.recommended_action, claims.refund_credits"
-)
-_ALIASES = (
-    "claim_ref, pro_ref, company_name, market, submitted_at, status, verdict, "
-    "recommended_action, refund_credits"
-)
+# The statement store/queue.py builds with SQLAlchemy, written from the same list.
+_JOINED, _ON = shape.JOIN
+_FROM = f"FROM {shape.CLAIMS} JOIN {_JOINED.table} ON {_JOINED.sql} = {_ON.sql}"
+# Aliased: the claim's and the professional's refs are both "ref".
+_COLUMNS = ", ".join(f"{c.sql} AS c{i}" for i, c in enumerate(shape.PAGE_COLUMNS))
+_ALIASES = ", ".join(f"c{i}" for i in range(len(shape.PAGE_COLUMNS)))
 # Never wait on a writer: the full store will.
 _TIMEOUT_S = 0.05
 
@@ -64,8 +58,8 @@ def read_first_page(
     if not serves(f, sort) or not path.is_file():
         return None
     statuses = sorted(f.statuses)
-    where = f"WHERE claims.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
-    order = _OPEN_FIRST if open_first_matters(f) else _OLDEST_FIRST
+    where = f"WHERE {shape.STATUS.sql} IN ({', '.join('?' * len(statuses))})" if statuses else ""
+    order = "ORDER BY " + ", ".join(item.sql for item in shape.default_order(f))
     # Read-only, and never creating the file.
     uri = f"file:{quote(str(path))}?mode=ro"
     # One statement, one row: the app reads this in a thread while the event
@@ -74,7 +68,7 @@ def read_first_page(
     # with its position (the order of an aggregate's input is not guaranteed).
     sql = (
         "SELECT (SELECT group_concat(version_num, ' ') FROM alembic_version), "
-        f"(SELECT count(*) FROM claims {where}), "
+        f"(SELECT count(*) FROM {shape.CLAIMS} {where}), "
         "(SELECT role FROM agents WHERE name = ?), "
         f"(SELECT json_group_array(json_array(position, {_ALIASES})) FROM ("
         f"SELECT row_number() OVER ({order}) AS position, {_COLUMNS} "
@@ -90,8 +84,15 @@ def read_first_page(
         return None
     if revision != SCHEMA_REVISION:
         return None
-    rows = [
-        QueueRow(c, p, company, m, from_sqlite(at), s, v, a, r)  # type: ignore[arg-type]
-        for _, c, p, company, m, at, s, v, a, r in sorted(json.loads(found))
-    ]
+    # Each row is [position, *columns]; positions are unique, so they sort it.
+    rows = [_row(values[1:]) for values in sorted(json.loads(found))]
     return FirstPage(int(total), rows, role)
+
+
+def _row(values: list[Any]) -> QueueRow:
+    """A page row as the full store reads it: its instants as aware datetimes."""
+    read: list[Any] = [
+        from_sqlite(value) if column in shape.MOMENTS else value
+        for column, value in zip(shape.PAGE_COLUMNS, values, strict=True)
+    ]
+    return QueueRow(*read)

@@ -15,13 +15,64 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from guarantee_tui.errors import UserError
+from guarantee_tui.store.clock import database_now
 from guarantee_tui.store.models import LogEntry, LogHead
 
+if TYPE_CHECKING:
+    from guarantee_tui.i18n import Translator
+
 GENESIS: Final = "0" * 64
+
+# What the triggers of migration 0004 say, on both backends, when an entry
+# would make the log say a claim was decided twice, or reopened undecided.
+DECIDED_TWICE: Final = "a claim is decided once until a supervisor reopens it"
+NOTHING_TO_REOPEN: Final = "a reopening needs a decision before it"
+
+
+class DecidedTwice(Exception):
+    """The database refused a decision: the claim's last one was never reopened."""
+
+
+class NothingToReopen(Exception):
+    """The database refused a reopening: the claim has no decision standing."""
+
+
+class BeforeLatestEntry(UserError):
+    """A time chosen for an act (`--at`) that would date it before the log's newest entry."""
+
+    def __init__(self, at: datetime, latest: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at, self.latest = at, latest
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "--at {at} is before the latest log entry ({latest}): the log is written in "
+            "the order things happen. Give a later time, or none for now.",
+            at=self.at.isoformat(),
+            latest=self.latest.isoformat(),
+        )
+
+
+class InTheFuture(UserError):
+    """A time chosen for an act (`--at`) later than the database's clock."""
+
+    def __init__(self, at: datetime, now: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at, self.now = at, now
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "--at {at} is in the future (the database's clock says {now}): an act is "
+            "recorded once it has happened.",
+            at=self.at.isoformat(),
+            now=self.now.isoformat(timespec="seconds"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +97,9 @@ class Entry(NewEntry):
     seq: int = 0
     prev_hash: str = GENESIS
     hash: str = GENESIS
+    # The database's clock when it wrote the entry; not hashed (the writer
+    # cannot know it beforehand). None before revision 0004.
+    recorded_at: datetime | None = None
 
 
 ENTRY_FIELDS: Final = tuple(f.name for f in fields(Entry))
@@ -61,7 +115,7 @@ def canonical_json(value: Any) -> str:
 
 
 # What an entry's hash covers, in the canonical (sorted) key order.
-HASHED_FIELDS: Final = tuple(sorted(f for f in ENTRY_FIELDS if f != "hash"))
+HASHED_FIELDS: Final = tuple(sorted(f for f in ENTRY_FIELDS if f not in ("hash", "recorded_at")))
 
 
 def _timestamp(at: datetime) -> str:
@@ -100,8 +154,17 @@ def entry_hash(seq: int, entry: NewEntry, prev_hash: str) -> str:
     return _digest([special[f] if f in special else getattr(entry, f) for f in HASHED_FIELDS])
 
 
-def append(conn: Connection, entry: NewEntry) -> Entry:
-    """Appends `entry` in the caller's transaction; returns it with seq and hashes."""
+_NOT_GIVEN: Final = ("seq", "prev_hash", "hash", "recorded_at")
+
+
+def append(conn: Connection, entry: NewEntry, *, chosen_time: bool = False) -> Entry:
+    """Appends `entry` in the caller's transaction; returns it with seq and hashes.
+
+    The database stamps the entry's `recorded_at` with its own clock. With
+    `chosen_time` (a person gave `entry.at`, as `decide --at` does), that
+    time may be neither before the newest entry's nor after the database's
+    clock: BeforeLatestEntry, InTheFuture.
+    """
     # A write that returns the head: it takes the row lock (PostgreSQL) or the
     # database write lock (SQLite) before the head is read.
     head = conn.execute(
@@ -110,15 +173,60 @@ def append(conn: Connection, entry: NewEntry) -> Entry:
         .values(seq=LogHead.seq)
         .returning(LogHead.seq, LogHead.hash)
     ).one()
+    if chosen_time:
+        _check_chosen_time(conn, entry.at, head.seq)
     seq = head.seq + 1
     digest = entry_hash(seq, entry, head.hash)
     # Stored with microsecond precision on both backends, as hashed.
     at = entry.at.astimezone(UTC)
-    values = {f: getattr(entry, f) for f in ENTRY_FIELDS if f not in ("seq", "prev_hash", "hash")}
+    values = {f: getattr(entry, f) for f in ENTRY_FIELDS if f not in _NOT_GIVEN}
     values["at"] = at
-    conn.execute(insert(LogEntry).values(seq=seq, prev_hash=head.hash, hash=digest, **values))
+    try:
+        recorded = conn.execute(
+            insert(LogEntry)
+            .values(seq=seq, prev_hash=head.hash, hash=digest, **values)
+            .returning(LogEntry.recorded_at)
+        ).scalar_one()
+    except IntegrityError as exc:
+        reason = str(exc.orig)
+        if DECIDED_TWICE in reason:
+            raise DecidedTwice(entry.claim_ref) from exc
+        if NOTHING_TO_REOPEN in reason:
+            raise NothingToReopen(entry.claim_ref) from exc
+        raise
     conn.execute(update(LogHead).where(LogHead.id == 1).values(seq=seq, hash=digest))
-    return Entry(**{**values, "seq": seq, "prev_hash": head.hash, "hash": digest})
+    return Entry(
+        **{**values, "seq": seq, "prev_hash": head.hash, "hash": digest, "recorded_at": recorded}
+    )
+
+
+def lock_head(conn: Connection) -> None:
+    """Takes the head's lock (as `append` will) before anything else is locked.
+
+    Every act appends to the log and may then update the claims of the same
+    professional (their stored verdicts): an act that locked a claim first
+    and the head second could wait on one that did the opposite, a deadlock.
+    Taking the head first gives every act the same order.
+    """
+    conn.execute(update(LogHead).where(LogHead.id == 1).values(seq=LogHead.seq))
+
+
+def _check_chosen_time(conn: Connection, at: datetime, head_seq: int) -> None:
+    # Read under the head's lock: no entry can come in between.
+    latest = conn.execute(select(LogEntry.at).where(LogEntry.seq == head_seq)).scalar()
+    if latest is not None and at < latest:
+        raise BeforeLatestEntry(at, latest)
+    now = conn.execute(select(database_now())).scalar_one()
+    if at > now:
+        raise InTheFuture(at, now)
+
+
+def recorded_at(conn: Connection, seq: int) -> datetime | None:
+    """When the database wrote entry `seq` (None: before revision 0004, or no such entry)."""
+    value: datetime | None = conn.execute(
+        select(LogEntry.recorded_at).where(LogEntry.seq == seq)
+    ).scalar()
+    return value
 
 
 def _row_to_entry(row: Mapping[Any, Any]) -> Entry:
@@ -224,8 +332,9 @@ def entry(conn: Connection, seq: int) -> Entry | None:
 
 def hash_checks(
     conn: Connection, *, batch_size: int = 20_000
-) -> Iterator[tuple[int, str, str, str]]:
-    """Every entry as (seq, prev_hash, stored hash, recomputed hash), in order.
+) -> Iterator[tuple[int, str, str, str, str, str | None]]:
+    """Every entry as (seq, prev_hash, stored hash, recomputed hash, action,
+    claim_ref), in order.
 
     The hot loop of `log verify`: rows come straight from the driver's cursor
     and are hashed without building entry objects.
@@ -240,6 +349,8 @@ def hash_checks(
     at_index = HASHED_FIELDS.index("at")
     seq_index = HASHED_FIELDS.index("seq")
     prev_index = HASHED_FIELDS.index("prev_hash")
+    action_index = HASHED_FIELDS.index("action")
+    claim_index = HASHED_FIELDS.index("claim_ref")
     count = len(HASHED_FIELDS)
     driver = conn.connection.driver_connection
     assert driver is not None
@@ -271,5 +382,7 @@ def hash_checks(
                 values[prev_index],
                 row[count],
                 _digest(values),
+                values[action_index],
+                values[claim_index],
             )
         last = rows[-1][seq_index]

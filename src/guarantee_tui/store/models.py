@@ -1,6 +1,6 @@
 """The database schema, as SQLAlchemy models.
 
-It mirrors the case-file format (../shared/contracts/case-file.schema.json)
+It mirrors the case-file format (tests/data/case-file.schema.json)
 plus what the support workflow itself records. Refs from the exporting
 system are unique keys; integer ids are ours. Every timestamp is a
 `UTCDateTime`. The schema is created and changed only by the Alembic
@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from guarantee_tui.store.clock import database_now
 from guarantee_tui.store.types import UTCDateTime
 
 # Named constraints, so migrations (and SQLite batch mode) can address them.
@@ -230,6 +231,11 @@ class Claim(Base):
     refund_credits: Mapped[int | None] = mapped_column(Integer)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     stable_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Who works the claim (a lease: see store/leases.py); an expired lease
+    # holds nothing. Not bumping `version`: taking a claim changes nothing of it.
+    holder: Mapped[str | None] = mapped_column(String(100), index=True)
+    held_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     professional: Mapped[Professional] = relationship(back_populates="claims")
     explanations: Mapped[list[Explanation]] = relationship(
@@ -266,7 +272,12 @@ class Explanation(Base):
 
 
 class Agent(Base):
-    """The people who work claims, and their role (enforced by the services)."""
+    """The people who work claims, and their role.
+
+    On PostgreSQL `login` maps a database login to the agent: the database
+    itself then decides who acts (migration 0007). `markets` ("FR", "PT" or
+    "FR,PT"; NULL: both) is where the agent takes claims from by default.
+    """
 
     __tablename__ = "agents"
 
@@ -274,8 +285,13 @@ class Agent(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(16), default="agent")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)
+    markets: Mapped[str | None] = mapped_column(String(5))
 
-    __table_args__ = (CheckConstraint("role IN ('agent', 'supervisor')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('agent', 'supervisor')", name="role"),
+        CheckConstraint("markets IS NULL OR markets IN ('FR', 'PT', 'FR,PT')", name="markets"),
+    )
 
 
 class LogEntry(Base):
@@ -283,7 +299,9 @@ class LogEntry(Base):
 
     Append-only: triggers refuse UPDATE and DELETE (and TRUNCATE on
     PostgreSQL). `prev_hash` is unique, so two appends can never both
-    follow the same entry: the chain cannot fork.
+    follow the same entry: the chain cannot fork. Triggers (migration 0004)
+    also refuse a decision on a claim whose last decision no reopening
+    followed, and a reopening with no decision before it.
     """
 
     __tablename__ = "log_entries"
@@ -305,6 +323,12 @@ class LogEntry(Base):
     details: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # When the database wrote the entry, by its own clock (`at` is the time the
+    # writer gives for the act). Outside the hash: the writer cannot know it
+    # beforehand. NULL for entries written before revision 0004.
+    recorded_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), server_default=database_now()
+    )
 
 
 class LogHead(Base):
@@ -318,7 +342,11 @@ class LogHead(Base):
 
 
 class Decision(Base):
-    """A decision on a claim, with everything the agent saw and wrote."""
+    """A decision on a claim, with everything the agent saw and wrote.
+
+    A trigger (migration 0004) refuses a second one on a claim unless a
+    reopening was logged after the first.
+    """
 
     __tablename__ = "decisions"
 
@@ -363,27 +391,72 @@ class LedgerEntry(Base):
 
     __table_args__ = (
         CheckConstraint("kind IN ('guarantee_refund', 'refund_reversal')", name="kind"),
+        # One refund per decision, and one reversal of it.
+        Index("uq_ledger_entries_decision_kind", "decision_id", "kind", unique=True),
     )
 
 
 class OutboxMessage(Base):
-    """What the marketplace's API must be told, exactly once (platform sync).
+    """An effect the marketplace's API must apply exactly once (see platform/).
 
-    Written in the same transaction as the decision that causes it; a
-    dispatcher sends it later with its idempotency key.
+    Written in the same transaction as the act that causes it, with an
+    idempotency key chosen then; `payload` is the request body, byte for
+    byte, so a retry sends the same body with the same key. Effects of one
+    professional are delivered in `id` order: an act appends its effects
+    after taking the log's head lock, so ids follow the order of the acts.
+    A dispatcher leases an effect (`lease_holder`, `lease_until`) for the
+    time of its request; an expired lease is anybody's again.
     """
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    professional: Mapped[str] = mapped_column(REF)
+    claim: Mapped[str | None] = mapped_column(REF, index=True)
+    # The log entry of the act that caused it.
+    log_seq: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
     payload: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # A lift needs the suspension id its suspension's answer brings.
+    depends_on: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+    state: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending")
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_try_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    lease_holder: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    # From the answer: the adjustment's, suspension's or message's id, and
+    # the balance after a credit adjustment.
+    result_id: Mapped[str | None] = mapped_column(String(255))
+    balance_credits: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('credit', 'suspension', 'lift', 'letter')", name="kind"),
+        CheckConstraint(
+            "state IN ('pending', 'sending', 'delivered', 'retrying', 'failed', 'cancelled')",
+            name="state",
+        ),
+        CheckConstraint("kind <> 'lift' OR depends_on IS NOT NULL", name="lift_depends"),
+        # A professional's queue: its earliest undelivered effect.
+        Index("ix_outbox_professional_id", "professional", "id"),
+        # Where the claimable effects start (see store/outbox.py's claim_due).
+        Index("ix_outbox_state_id", "state", "id"),
+    )
+
+
+class MarketplaceCursor(Base):
+    """Where `pull` stopped reading the marketplace's changes (one row)."""
+
+    __tablename__ = "marketplace_cursor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # Byte order on both backends: a prefix is then a plain index range
@@ -437,3 +510,20 @@ class CallNote(Base):
             "outcome IN ('informed', 'callback', 'complaint', 'other')", name="outcome"
         ),
     )
+
+
+class ClaimEvent(Base):
+    """Who took or gave back a claim, for screens that poll (SQLite).
+
+    The log holds every act; leases are not acts and stay out of it, so
+    their changes are kept here for `services.events` (on PostgreSQL they
+    are also announced with NOTIFY).
+    """
+
+    __tablename__ = "claim_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_ref: Mapped[str] = mapped_column(REF)
+    action: Mapped[str] = mapped_column(String(16))
+    agent: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

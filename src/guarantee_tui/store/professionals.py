@@ -1,10 +1,10 @@
-"""Reading professionals: names, contact details, balance, suspension."""
+"""Reading professionals: their names as shown to people."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from guarantee_tui.store.models import LedgerEntry, Professional
+from guarantee_tui.store.models import Professional
 
 
 def company_name(conn: Connection, professional_id: int) -> str:
@@ -13,12 +13,3 @@ def company_name(conn: Connection, professional_id: int) -> str:
             select(Professional.company_name).where(Professional.id == professional_id)
         ).scalar_one()
     )
-
-
-def ledger_balance(conn: Connection, professional_id: int) -> int:
-    total = conn.execute(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.professional_id == professional_id
-        )
-    ).scalar_one()
-    return int(total)

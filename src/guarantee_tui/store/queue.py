@@ -8,13 +8,30 @@ so no query here evaluates the policy.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, or_, select
 
-from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort, open_first_matters
+from guarantee_tui.filters import QueueFilter, QueueRow, QueueSort
+from guarantee_tui.store import queue_shape as shape
+from guarantee_tui.store.clock import database_now
 from guarantee_tui.store.models import Claim, Professional
 from guarantee_tui.text import email_key, fold, phone_key
+
+_TABLES: Final = {
+    Claim.__tablename__: Claim.__table__,
+    Professional.__tablename__: Professional.__table__,
+}
+
+
+def _column(column: shape.Column) -> ColumnElement[Any]:
+    return _TABLES[column.table].c[column.name]
+
+
+def _order_item(item: shape.OrderItem) -> ColumnElement[Any]:
+    if isinstance(item, shape.OpenFirst):
+        return case((_column(item.column) == item.value, 0), else_=1)
+    return _column(item)
 
 
 def _text_condition(text: str) -> ColumnElement[bool] | None:
@@ -53,9 +70,15 @@ def _professional_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
 def _claim_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.statuses:
-        conditions.append(Claim.status.in_(sorted(f.statuses)))
+        conditions.append(_column(shape.STATUS).in_(sorted(f.statuses)))
     if f.verdicts:
         conditions.append(Claim.verdict.in_(sorted(f.verdicts)))
+    # A lease counts until it expires, by the database's clock (store/leases.py).
+    if f.held_by is not None:
+        conditions.append(Claim.holder == f.held_by)
+        conditions.append(Claim.held_until > database_now())
+    if f.unheld:
+        conditions.append(or_(Claim.holder.is_(None), Claim.held_until <= database_now()))
     return conditions
 
 
@@ -64,34 +87,19 @@ def _where(f: QueueFilter) -> list[ColumnElement[bool]]:
 
 
 def _order(sort: QueueSort, f: QueueFilter) -> list[Any]:
-    columns: dict[str, Any] = {
-        "claim": Claim.ref,
-        "company": Professional.company_key,
-        "market": Professional.market,
-        "submitted": Claim.submitted_at,
-        # Older claims have more days: age ascending is submitted descending.
-        "age": Claim.submitted_at,
-        "status": Claim.status,
-        "verdict": Claim.verdict,
-        "action": Claim.recommended_action,
-        "refund": Claim.refund_credits,
-    }
     if sort.column is None:
-        if not open_first_matters(f):
-            # Without it the (status, submitted_at) index gives the order.
-            return [Claim.submitted_at, Claim.ref]
-        open_first = case((Claim.status == "open", 0), else_=1)
-        return [open_first, Claim.submitted_at, Claim.ref]
-    column = columns[sort.column]
+        return [_order_item(item) for item in shape.default_order(f)]
+    column = _column(shape.SORT_COLUMNS[sort.column])
     descending = sort.descending != (sort.column == "age")
-    return [column.desc() if descending else column.asc(), Claim.ref]
+    return [column.desc() if descending else column.asc(), _column(shape.TIEBREAK)]
 
 
 def _base(columns: Sequence[Any], f: QueueFilter) -> Any:
+    joined, to = shape.JOIN
     stmt = (
         select(*columns)
-        .select_from(Claim)
-        .join(Professional, Professional.id == Claim.professional_id)
+        .select_from(_TABLES[shape.CLAIMS])
+        .join(_TABLES[joined.table], _column(joined) == _column(to))
     )
     for condition in _where(f):
         stmt = stmt.where(condition)
@@ -108,26 +116,15 @@ def count(conn: Connection, f: QueueFilter) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
+def page_statement(f: QueueFilter, sort: QueueSort) -> Select[Any]:
+    """The page's rows in order, before OFFSET and LIMIT (store/first_page.py
+    writes the same in SQL text)."""
+    stmt: Select[Any] = _base([_column(c) for c in shape.PAGE_COLUMNS], f)
+    return stmt.order_by(*_order(sort, f))
+
+
 def page(
     conn: Connection, f: QueueFilter, sort: QueueSort, offset: int, limit: int
 ) -> list[QueueRow]:
-    stmt = (
-        _base(
-            [
-                Claim.ref,
-                Professional.ref,
-                Professional.company_name,
-                Professional.market,
-                Claim.submitted_at,
-                Claim.status,
-                Claim.verdict,
-                Claim.recommended_action,
-                Claim.refund_credits,
-            ],
-            f,
-        )
-        .order_by(*_order(sort, f))
-        .offset(offset)
-        .limit(limit)
-    )
+    stmt = page_statement(f, sort).offset(offset).limit(limit)
     return [QueueRow(*row) for row in conn.execute(stmt)]

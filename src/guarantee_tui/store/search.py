@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import Connection, Select, delete, exists, func, insert, select
+from sqlalchemy import Connection, Select, delete, exists, insert, select
 from sqlalchemy.orm import aliased
 
 from guarantee_tui.store.models import Claim, ContactPurchase, Professional, SearchToken
@@ -77,7 +77,11 @@ def tokens_for(
     phone: str | None,
     claim_refs: Iterable[str] = (),
 ) -> set[tuple[str, str]]:
-    """The (kind, token) pairs one professional is found by."""
+    """The (kind, token) pairs one professional is found by.
+
+    The phone is parsed here, when it is written (text.phone_key), so a
+    lookup compares stored keys and parses only what was typed.
+    """
     found: set[tuple[str, str]] = {("company", _cut(w)) for w in words(company)}
     mail = email_key(email)
     if mail:
@@ -310,7 +314,3 @@ def professional_id(conn: Connection, ref: str) -> int | None:
         )
     ).first()
     return None if row is None else int(row[0])
-
-
-def count_tokens(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(SearchToken)).scalar_one())

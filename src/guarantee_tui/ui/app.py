@@ -18,12 +18,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from platformdirs import user_log_path
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
@@ -32,9 +35,12 @@ from guarantee_tui.errors import UserError
 from guarantee_tui.filters import QueueFilter, QueueSort
 from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
 from guarantee_tui.ui.base import Translated
-from guarantee_tui.ui.bindings import translate_bindings
+from guarantee_tui.ui.bindings import check_keymap, listed, translate_bindings
+from guarantee_tui.ui.link import FOLLOW_GROUP, MarketplaceLink
 
 if TYPE_CHECKING:
+    from guarantee_tui.platform.settings import MarketplaceSettings
+    from guarantee_tui.services.events import Change
     from guarantee_tui.services.first_page import FirstPage
 
 T = TypeVar("T")
@@ -43,11 +49,27 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 OPEN_AT_LATEST = 1.0
 # How long the queue waits for its first page before showing without it.
 FIRST_PAGE_WAIT = 0.15
+# Other agents' acts: how long one wait for them lasts (and so how late the
+# follower notices the app closing), how often SQLite is asked (PostgreSQL
+# tells at once), and the pause before following again after a failure.
+FOLLOW_WAIT = 0.5
+FOLLOW_POLL = 0.5
+FOLLOW_RESTART = 5.0
+# A claim stays taken this long without activity unless config.toml says otherwise.
+DEFAULT_LEASE_MINUTES = 15
 log = logging.getLogger(__name__)
 
 
 class AppClosed(Exception):
     """The app closed before the database opened."""
+
+
+class OthersActed(Message):
+    """Changes made on the database (by other agents mostly), posted by the follower."""
+
+    def __init__(self, changes: list[Change]) -> None:
+        super().__init__()
+        self.changes = changes
 
 
 @dataclass(slots=True)
@@ -83,10 +105,15 @@ class GuaranteeApp(App[None]):
         *,
         clock: Callable[[], datetime] | None = None,
         database: Any = None,
+        marketplace: MarketplaceSettings | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        # Sends the effects and pulls the facts once the database is open (ui/link.py).
+        self.link = MarketplaceLink(self, marketplace)
         self.tr: Translator = translator(settings.lang)
+        # Checked here, before anything shows: a wrong entry is a config error.
+        self.set_keymap(check_keymap(settings.keymap))
         self._clock = clock
         self.database: Any = database
         self.database_name = ""
@@ -103,6 +130,14 @@ class GuaranteeApp(App[None]):
         self._background = False
         self._first_page_file: Path | None = None
         self._first_pages: dict[tuple[QueueFilter, QueueSort, int], _FirstPageRead] = {}
+        # Who the database says acts (on PostgreSQL, the login's agent) and the
+        # markets they work (None: not known yet), once the database is open.
+        self.actor_name = " ".join(self.agent.split())
+        self.actor_markets: frozenset[str] | None = None
+        self.lease_minutes = DEFAULT_LEASE_MINUTES
+        # The last key or click: a claim stays taken while its agent is at work.
+        self.last_activity = monotonic()
+        self._stop_following = threading.Event()
 
     # --- time, language -------------------------------------------------
 
@@ -166,6 +201,8 @@ class GuaranteeApp(App[None]):
         if not self._db_ready.is_set():
             self._open_error = AppClosed()
             self._db_ready.set()
+        self.link.stop()
+        self._stop_following.set()
 
     def start_background(self) -> None:
         """Opens the database and works out the office hours.
@@ -263,6 +300,15 @@ class GuaranteeApp(App[None]):
         self.database_name = database.name(opened)
         self._db_ready.set()
         self.run_db(self._load_role, self._role_loaded, group="role", node=self)
+        self.run_db(
+            self._load_team,
+            self._team_loaded,
+            group="team",
+            node=self,
+            on_error=lambda error: isinstance(error, UserError),
+        )
+        self.link.start()
+        self.run_worker(self._follow, thread=True, exit_on_error=False, group=FOLLOW_GROUP)
 
     def _load_role(self, db: Any) -> str:
         from guarantee_tui.services.roles import role_of
@@ -271,6 +317,74 @@ class GuaranteeApp(App[None]):
 
     def _role_loaded(self, role: str) -> None:
         self.actor_role = role
+        self.refresh_header()
+
+    def _load_team(self, db: Any) -> tuple[str, frozenset[str], int | UserError]:
+        from guarantee_tui.config import lease_minutes
+        from guarantee_tui.services.agents import current, markets_of
+
+        # A UserError (no agent named on SQLite, another agent's name on
+        # PostgreSQL) leaves the defaults: the screens that act say why.
+        actor = current(db, self.agent)
+        markets = markets_of(db, self.agent)
+        minutes: int | UserError
+        try:
+            minutes = lease_minutes()
+        except UserError as error:
+            minutes = error
+        return actor.name, markets, minutes
+
+    def _team_loaded(self, team: tuple[str, frozenset[str], int | UserError]) -> None:
+        name, markets, minutes = team
+        self.actor_name, self.actor_markets = name, markets
+        if isinstance(minutes, UserError):
+            self.notify(minutes.describe(self.tr), severity="error", markup=False, timeout=8)
+        else:
+            self.lease_minutes = minutes
+        for screen in self.screen_stack:
+            known = getattr(screen, "team_known", None)
+            if callable(known):
+                known()
+
+    def is_me(self, agent: str | None) -> bool:
+        """Whether a change was made by the agent at this desk."""
+        return agent is not None and agent == self.actor_name
+
+    # --- other agents' acts, as they happen ---------------------------------
+
+    def _follow(self) -> None:
+        """Runs as long as the app: hands each batch of changes to the open screens."""
+        from guarantee_tui.services import events
+
+        while not self._stop_following.is_set():
+            try:
+                with events.follow(self.database, poll_every=FOLLOW_POLL) as feed:
+                    while not self._stop_following.is_set():
+                        changes = feed.wait(FOLLOW_WAIT)
+                        if changes and not self._stop_following.is_set():
+                            # Posted (thread-safe), never waited for: the
+                            # screens act on it in their own turn.
+                            self.post_message(OthersActed(changes))
+            except Exception:
+                # The database went away: the screens say so when they load;
+                # following starts again once it may be back.
+                log.exception("following the other agents' acts")
+                self._stop_following.wait(FOLLOW_RESTART)
+
+    def on_others_acted(self, message: OthersActed) -> None:
+        # Each open screen shows what concerns it (a dialog may close).
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "others_acted", None)
+            if callable(handler):
+                handler(message.changes)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = monotonic()
+        await super().on_event(event)
+
+    def refresh_header(self) -> None:
+        """Paints the header of every open screen again (role, lines, link)."""
         for screen in self.screen_stack:
             for bar in screen.query("TopBar"):
                 bar.refresh_text()  # type: ignore[attr-defined]
@@ -304,9 +418,7 @@ class GuaranteeApp(App[None]):
     def _lines_ready(self, minute: datetime, statuses: list[Any]) -> None:
         self._lines = (minute, statuses)
         self._lines_pending = False
-        for screen in self.screen_stack:
-            for bar in screen.query("TopBar"):
-                bar.refresh_text()  # type: ignore[attr-defined]
+        self.refresh_header()
 
     def refresh_screens(self) -> None:
         """Loads every open screen again (after the database came back)."""
@@ -452,18 +564,45 @@ class GuaranteeApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from guarantee_tui.ui.palette import Palette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(self.tr))
+
+    async def action_quit(self) -> None:
+        # Quitting from the error screen is stopping on an error: the shell's
+        # status says so (`guarantee-tui || ...`); the command line returns it.
+        from guarantee_tui.ui.screens.error import ErrorScreen
+
+        self.exit(return_code=1 if isinstance(self.screen, ErrorScreen) else 0)
+
+    def action_help_quit(self) -> None:
+        # Textual's ctrl+c reminder, in the UI language.
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    self.tr("Press {key} to quit.", key=self.get_key_display(active.binding)),
+                    title=self.tr("Do you want to quit?"),
+                    markup=False,
+                )
+                return
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # What the help lists (Textual's own commands, in English, are left
+        # out), less the palette itself, then the languages.
         tr = self.tr
-        for binding in screen.active_bindings.values():
-            b = binding.binding
-            if not b.description or b.system or binding.node is self:
-                continue
-            if not binding.enabled:
+        for entry in listed(self, screen):
+            if entry.is_palette:
                 continue
             yield SystemCommand(
-                b.description,
-                tr("Key: {key}", key=self.get_key_display(b)),
-                _runner(self, binding.node, b.action),
+                entry.description
+                if entry.enabled
+                else tr("{action} (not now)", action=entry.description),
+                tr("Key: {key}", key=" ".join(entry.keys)),
+                _runner(self, entry.node, entry.action),
             )
         for code in LANGUAGES:
             if code != tr.language:
@@ -472,8 +611,6 @@ class GuaranteeApp(App[None]):
                     tr("Show every screen in this language"),
                     _language(self, code),
                 )
-        yield SystemCommand(tr("Keys"), tr("Show the keys of this screen"), self.action_help)
-        yield SystemCommand(tr("Quit"), tr("Leave guarantee-tui"), self.action_quit)
 
 
 def _runner(app: App[Any], node: DOMNode, action: str) -> Callable[[], Any]:

@@ -1,44 +1,81 @@
-"""Key bindings whose descriptions follow the UI language.
+"""The keys of the app: translated, listed (help and palette), rebound by the user's keymap.
 
 Textual reads a class's BINDINGS once, at import, so their descriptions are
 English source strings. Each widget keeps its own copy of the bindings; this
 replaces that copy's descriptions with translations, and does it again when
 the language changes. Keys are left as they are, so a user's keymap holds.
+
+Every binding of ours has an id: the bindings every screen shares ("back",
+"up", "down", "first", "last", "cancel") are declared once, on the screen and
+dialog base classes (`ui/base.py`); a screen's own are named "screen.what".
+The config file's `[keymap]` rebinds them by id (`check_keymap`).
+
+The help (`?`) and the command palette list the same entries: `listed`.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import importlib
+import pkgutil
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.keys import REPLACED_KEYS, Keys, key_to_character
 
+from guarantee_tui.config import ConfigError, KeymapSettings
 from guarantee_tui.i18n import N_, Translator
 
-# Textual's own bindings that show in the footer or the help.
-TEXTUAL_DESCRIPTIONS = {
-    "command_palette": N_("palette"),
-    "app.command_palette": N_("palette"),
-}
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+PACKAGE = "guarantee_tui"
+# Textual's own bindings that show in the footer or the help: the palette's key,
+# added by Textual itself rather than declared in a BINDINGS.
+PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
+TEXTUAL_DESCRIPTIONS = dict.fromkeys(PALETTE_ACTIONS, N_("palette"))
+TEXTUAL_TOOLTIPS = dict.fromkeys(PALETTE_ACTIONS, N_("Open the command palette"))
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 
 
-def _sources(node: DOMNode) -> dict[str, Binding]:
-    merged = type(node)._merged_bindings or BindingsMap()
+def _declared(cls: type[DOMNode]) -> list[Binding]:
+    return [binding for _key, binding in BindingsMap(cls.__dict__.get("BINDINGS", []))]
+
+
+@cache
+def _sources(cls: type[DOMNode]) -> Mapping[str, Binding]:
+    """Our bindings of a class by id, as declared (English), the subclass's first."""
     sources: dict[str, Binding] = {}
-    for _key, binding in merged:
-        sources.setdefault(binding.id or binding.action, binding)
+    for base in cls.__mro__:
+        if base.__module__.startswith(PACKAGE + ".") and issubclass(base, DOMNode):
+            for binding in _declared(base):
+                if binding.id is not None:
+                    sources.setdefault(binding.id, binding)
     return sources
 
 
+def is_ours(node: DOMNode, binding: Binding) -> bool:
+    """Declared by one of our classes (Textual's own widgets' bindings are not listed)."""
+    return (binding.id is not None and binding.id in _sources(type(node))) or (
+        binding.action in PALETTE_ACTIONS
+    )
+
+
 def translate_bindings(node: DOMNode, tr: Translator) -> None:
-    sources = _sources(node)
+    sources = _sources(type(node))
+    # Textual keeps a node's bindings in `_bindings` and offers no public way to
+    # change a description after import (tests/ui/test_textual_canaries.py).
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         translated: list[Binding] = []
         for binding in bindings:
-            source = sources.get(binding.id or binding.action)
+            source = sources.get(binding.id) if binding.id is not None else None
             english = source.description if source else TEXTUAL_DESCRIPTIONS.get(binding.action)
-            tooltip = source.tooltip if source else ""
+            tooltip = source.tooltip if source else TEXTUAL_TOOLTIPS.get(binding.action, "")
             translated.append(
                 replace(
                     binding,
@@ -47,3 +84,123 @@ def translate_bindings(node: DOMNode, tr: Translator) -> None:
                 )
             )
         table[key] = translated
+
+
+# --- what the help and the palette list ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One action of a screen, with every key that runs it there."""
+
+    keys: tuple[str, ...]  # as shown ("j", "↓")
+    description: str  # translated
+    enabled: bool
+    node: DOMNode
+    action: str
+
+    @property
+    def is_palette(self) -> bool:
+        return self.action in PALETTE_ACTIONS
+
+
+def listed(app: App[Any], screen: Screen[Any]) -> list[Listed]:
+    """The actions of `screen` a person is told about, in the order Textual
+    resolves its keys: ours only (not Textual's scrolling, focus, copying or
+    the text box's editing keys), each once with all its keys, disabled ones
+    included (the help says "not now")."""
+    entries: dict[tuple[int, str], Listed] = {}
+    for active in screen.active_bindings.values():
+        binding, node = active.binding, active.node
+        if not binding.description or binding.system or not is_ours(node, binding):
+            continue
+        shown = app.get_key_display(binding)
+        found = entries.get((id(node), binding.action))
+        if found is None:
+            entries[(id(node), binding.action)] = Listed(
+                (shown,), binding.description, active.enabled, node, binding.action
+            )
+        elif shown not in found.keys:
+            entries[(id(node), binding.action)] = replace(found, keys=(*found.keys, shown))
+    return list(entries.values())
+
+
+def not_now(screen: Screen[Any], key: str) -> Binding | None:
+    """Our binding of `key` on `screen` when it is listed but not available now
+    (the help says "not now"): Textual ignores such a key, and the screen may
+    say why instead."""
+    active = screen.active_bindings.get(key)
+    if active is None or active.enabled or not is_ours(active.node, active.binding):
+        return None
+    return active.binding
+
+
+# --- the user's keymap ----------------------------------------------------
+
+
+def our_classes() -> Iterator[type[DOMNode]]:
+    """Every widget, screen and app class of ours (imports them all)."""
+    from guarantee_tui.ui import app, base, screens, widgets
+
+    modules = [app, base]
+    for package in (screens, widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            modules.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+    for module in modules:
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, DOMNode)
+                and value.__module__ == module.__name__
+            ):
+                yield value
+
+
+def binding_ids() -> dict[str, Binding]:
+    """Every binding id of the app, with its first declaration (imports every screen)."""
+    ids: dict[str, Binding] = {}
+    for cls in our_classes():
+        for binding in _declared(cls):
+            if binding.id is not None:
+                ids.setdefault(binding.id, binding)
+    return ids
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` (one key, as in a keymap: "f", "ctrl+s", "question_mark") is no key."""
+    if not key:
+        return N_("an empty key")
+    *modifiers, name = key.split("+")
+    if any(modifier not in MODIFIERS for modifier in modifiers) or not name:
+        return N_("unknown modifier (use ctrl, shift, alt, meta, super or hyper)")
+    if len(name) == 1 and name.isprintable():
+        return None
+    if name in {k.value for k in Keys} and not name.startswith("<"):
+        return None
+    # Named characters, as Textual writes them: "slash", "question_mark", "full_stop".
+    if key_to_character(REPLACED_KEYS.get(name, name)) is not None:
+        return None
+    return N_("unknown key (a character, or a name such as escape, enter, f5, ctrl+s, slash)")
+
+
+def check_keymap(keymap: KeymapSettings) -> dict[str, str]:
+    """The config file's keymap, as `App.set_keymap` takes it; a ConfigError
+    names the file, the entry and what is wrong with it."""
+    if not keymap.keys:
+        return {}
+    known = binding_ids()
+    checked: dict[str, str] = {}
+    for binding_id, keys in keymap.keys.items():
+        where = f"keymap.{binding_id}"
+        if binding_id not in known:
+            raise ConfigError(
+                keymap.source,
+                where,
+                N_("unknown binding id (the README lists them, under Configuration)"),
+            )
+        for key in keys.split(","):
+            problem = key_problem(key.strip())
+            if problem is not None:
+                raise ConfigError(keymap.source, where, problem)
+        checked[binding_id] = ",".join(key.strip() for key in keys.split(","))
+    return checked

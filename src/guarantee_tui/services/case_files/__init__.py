@@ -1,4 +1,4 @@
-"""Case files (../shared/contracts/case-file.schema.json): import and export.
+"""Case files (tests/data/case-file.schema.json): import and export.
 
     import_case_file(engine, path) -> ImportReport
     export_case_file(engine, out, professional_refs=None) -> int
@@ -19,7 +19,13 @@ from guarantee_tui.services.case_files.errors import (
 from guarantee_tui.services.case_files.exporter import export_case_file
 from guarantee_tui.services.case_files.importer import import_case_file
 from guarantee_tui.services.case_files.records import FORMAT
-from guarantee_tui.services.case_files.report import Counts, ImportReport, describe_report
+from guarantee_tui.services.case_files.report import (
+    Counts,
+    ImportReport,
+    KeptField,
+    describe_kept,
+    describe_report,
+)
 from guarantee_tui.services.case_files.validate import validate_case_file
 
 __all__ = [
@@ -30,9 +36,11 @@ __all__ = [
     "ImportConflict",
     "ImportReport",
     "InvalidCaseFile",
+    "KeptField",
     "NotJson",
     "Problem",
     "UnknownProfessionals",
+    "describe_kept",
     "describe_report",
     "export_case_file",
     "import_case_file",

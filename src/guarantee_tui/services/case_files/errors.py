@@ -71,6 +71,44 @@ class NotJson(UserError):
         )
 
 
+class BadBytes(NotJson):
+    """Text the JSON parser must not be given, at a line and column counted from
+    1: bytes that are not UTF-8 (so not JSON text at all, `encoding`), half a
+    character, a number too long to convert."""
+
+    def __init__(
+        self,
+        source: str,
+        line: int | None,
+        column: int | None,
+        problem: Message,
+        *,
+        encoding: bool = False,
+    ) -> None:
+        super().__init__(source, "", line, column)
+        self.problem, self.encoding = problem, encoding
+
+    def describe(self, tr: Translator) -> str:
+        problem = tr.render(self.problem)
+        if self.line is None or self.column is None:
+            return tr("{file}: {problem}", file=self.source, problem=problem)
+        if self.encoding:
+            return tr(
+                "{file}: not valid JSON at line {line}, column {column}: {reason}",
+                file=self.source,
+                line=tr.number(self.line),
+                column=tr.number(self.column),
+                reason=problem,
+            )
+        return tr(
+            "{file}: line {line}, column {column}: {problem}",
+            file=self.source,
+            line=tr.number(self.line),
+            column=tr.number(self.column),
+            problem=problem,
+        )
+
+
 class CaseFileUnreadable(UserError):
     def __init__(self, source: str, error: OSError) -> None:
         super().__init__(source)

@@ -10,6 +10,10 @@ microseconds only when there are some. Nullable timestamps, a review's
 null; other optional values are left out when NULL (which, imported again,
 keeps what is stored).
 
+Clients' names and phones are written only when asked for (`client_data`);
+otherwise they are left out, so that the file reveals nobody and, imported
+again, keeps the stored ones. Who may ask is `services.privacy`'s business.
+
 Professionals are read a chunk at a time, with a fixed number of queries per
 chunk, so memory does not grow with the database.
 """
@@ -38,20 +42,29 @@ from guarantee_tui.services.case_files.tables import (
     TRUST_LABELS,
     batches,
 )
+from guarantee_tui.text import inert_json
 
 CHUNK_SIZE: Final = 500
 _HEAD: Final = '{"format": ' + json.dumps(FORMAT) + ', "professionals": [\n'
 _TAIL: Final = "\n]}\n"
 _OPTIONAL_PURCHASE_TEXT: Final = ("client_name", "client_phone", "job_title", "city")
+# What identifies a client: left out unless client data is asked for.
+CLIENT_DATA: Final = frozenset(("client_name", "client_phone"))
 
 
 def export_case_file(
-    engine: Engine, out: TextIO, professional_refs: Sequence[str] | None = None
+    engine: Engine,
+    out: TextIO,
+    professional_refs: Sequence[str] | None = None,
+    *,
+    client_data: bool = False,
 ) -> int:
     """Writes the professionals (all, or those named) to `out`; returns how many.
 
-    An unknown ref raises UnknownProfessionals before anything is written.
+    Without `client_data`, clients' names and phones are left out. An unknown
+    ref raises UnknownProfessionals before anything is written.
     """
+    left_out = frozenset() if client_data else CLIENT_DATA
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             # One snapshot for all the chunks' queries.
@@ -63,10 +76,11 @@ def export_case_file(
         count = 0
         out.write(_HEAD)
         for page in pages:
-            for document in _documents(conn, page):
+            for document in _documents(conn, page, left_out):
                 if count:
                     out.write(",\n")
-                out.write(json.dumps(document, ensure_ascii=False))
+                # DEL and C1 escaped: the same JSON, inert on a terminal.
+                out.write(inert_json(json.dumps(document, ensure_ascii=False)))
                 count += 1
         out.write(_TAIL if count else _TAIL.lstrip("\n"))
         return count
@@ -90,7 +104,8 @@ def _all_pages(conn: Connection) -> Iterator[Sequence[Row[Any]]]:
         last = rows[-1].ref
 
 
-def _named_pages(conn: Connection, refs: Sequence[str]) -> Iterator[Sequence[Row[Any]]]:
+def check_refs(conn: Connection, refs: Sequence[str]) -> list[str]:
+    """The refs, sorted and once each; raises UnknownProfessionals for any not stored."""
     wanted = sorted(set(refs))
     p = PROFESSIONALS
     found: set[str] = set()
@@ -99,7 +114,11 @@ def _named_pages(conn: Connection, refs: Sequence[str]) -> Iterator[Sequence[Row
     unknown = [ref for ref in dict.fromkeys(refs) if ref not in found]
     if unknown:
         raise UnknownProfessionals(unknown)
-    return _named_rows(conn, wanted)
+    return wanted
+
+
+def _named_pages(conn: Connection, refs: Sequence[str]) -> Iterator[Sequence[Row[Any]]]:
+    return _named_rows(conn, check_refs(conn, refs))
 
 
 def _named_rows(conn: Connection, wanted: list[str]) -> Iterator[Sequence[Row[Any]]]:
@@ -134,7 +153,9 @@ def _none_first(*values: Any) -> tuple[tuple[bool, Any], ...]:
     return tuple((v is not None, v) for v in values)
 
 
-def _documents(conn: Connection, page: Sequence[Row[Any]]) -> Iterator[dict[str, Any]]:
+def _documents(
+    conn: Connection, page: Sequence[Row[Any]], left_out: frozenset[str]
+) -> Iterator[dict[str, Any]]:
     ids = [row.id for row in page]
     completeness = _by_professional(conn, COMPLETENESS, ids)
     labels = _by_professional(conn, TRUST_LABELS, ids)
@@ -194,7 +215,8 @@ def _documents(conn: Connection, page: Sequence[Row[Any]]) -> Iterator[dict[str,
             )
         ]
         document["contact_purchases"] = [
-            _purchase(r) for r in sorted(purchases[pro.id], key=lambda r: (r.purchased_at, r.ref))
+            _purchase(r, left_out)
+            for r in sorted(purchases[pro.id], key=lambda r: (r.purchased_at, r.ref))
         ]
         document["reviews"] = [
             _review(r) for r in sorted(reviews[pro.id], key=lambda r: (r.at, r.ref))
@@ -225,7 +247,7 @@ def _pack(row: Row[Any]) -> dict[str, Any]:
     return pack
 
 
-def _purchase(row: Row[Any]) -> dict[str, Any]:
+def _purchase(row: Row[Any], left_out: frozenset[str]) -> dict[str, Any]:
     purchase: dict[str, Any] = {
         "ref": row.ref,
         "purchased_at": timestamp(row.purchased_at),
@@ -236,7 +258,7 @@ def _purchase(row: Row[Any]) -> dict[str, Any]:
     }
     for key in _OPTIONAL_PURCHASE_TEXT:
         value = row._mapping[key]
-        if value is not None:
+        if value is not None and key not in left_out:
             purchase[key] = value
     return purchase
 

@@ -20,14 +20,16 @@ from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 from guarantee_tui.policy.messages import Items, Message, msg
+from guarantee_tui.policy.window import EARLIEST_DAY, LATEST_DAY, MAX_INTEGER, in_window
 from guarantee_tui.services.case_files.errors import Problem
 from guarantee_tui.services.case_files.records import ABSENT, Absent
 
 T = TypeVar("T")
 
 MAX_PROBLEMS: Final = 20
-# The database's INTEGER is 32-bit on PostgreSQL.
-MAX_INTEGER: Final = 2**31 - 1
+# No integer of the schema has more digits than this (MAX_INTEGER has 10): a
+# larger exponent is refused before a conversion that could take minutes.
+_MAX_DIGITS: Final = 10
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -66,6 +68,9 @@ def child(path: str, key: str) -> str:
 
 def literal(value: object, limit: int = 40) -> str:
     """A JSON value as it would appear in the file, shortened."""
+    if isinstance(value, list | dict):
+        # Serialising a nested value only to shorten it costs a recursion per level.
+        return "[…]" if isinstance(value, list) else "{…}"
     if isinstance(value, Decimal):
         text = str(value)
     else:
@@ -219,6 +224,27 @@ def integer(*, minimum: int = 0, maximum: int = MAX_INTEGER) -> Check[int]:
     def check(value: object, path: str, key: str, problems: Problems) -> int:
         if type(value) is int:
             number = value
+        elif type(value) is Decimal and value.is_finite() and value.adjusted() >= _MAX_DIGITS:
+            # 1e1000000 is a whole number, but int() of it is a million digits.
+            if value < 0:
+                problems.add(
+                    child(path, key),
+                    msg(
+                        "must be at least {minimum}, not {value}",
+                        minimum=minimum,
+                        value=literal(value),
+                    ),
+                )
+            else:
+                problems.add(
+                    child(path, key),
+                    msg(
+                        "must be at most {maximum}, not {value}",
+                        maximum=maximum,
+                        value=literal(value),
+                    ),
+                )
+            return 0
         elif type(value) is Decimal and value.is_finite() and value == value.to_integral_value():
             number = int(value)
         else:
@@ -284,7 +310,11 @@ def boolean(value: object, path: str, key: str, problems: Problems) -> bool:
 
 _NOT_A_DATE_TIME: Final = msg("not an ISO 8601 date-time")
 _NEEDS_OFFSET: Final = msg("the date-time needs an offset or Z (e.g. 2026-11-21T12:00:00+01:00)")
-_OUT_OF_RANGE: Final = msg("date-time out of range")
+_OUT_OF_RANGE: Final = msg(
+    "date-time outside the accepted range, {earliest} to {latest} (UTC)",
+    earliest=EARLIEST_DAY.isoformat(),
+    latest=LATEST_DAY.isoformat(),
+)
 _A_DATE_TIME: Final = msg("an ISO 8601 date-time")
 _A_DATE_TIME_OR_NULL: Final = msg("an ISO 8601 date-time or null")
 
@@ -301,12 +331,12 @@ def parse_timestamp(value: str) -> datetime | Message:
         parsed = datetime.fromisoformat(value if value.isupper() else value.upper())
     except ValueError:
         return _NOT_A_DATE_TIME
-    if parsed.tzinfo is UTC:
-        return parsed
     try:
-        return parsed.astimezone(UTC)
+        moment = parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
     except OverflowError:
         return _OUT_OF_RANGE
+    # The policy adds months and years to these: year 1 or 9999 would overflow.
+    return moment if in_window(moment) else _OUT_OF_RANGE
 
 
 def _timestamp(value: object, path: str, key: str, problems: Problems, what: Message) -> datetime:

@@ -23,6 +23,14 @@ How the file's records meet the stored ones (refs are the keys):
   stored verification is cleared: it judged another text. Whenever the text
   or the verification changes, `verified_by`, `verified_at` and
   `verification_note` are cleared too.
+- A file brings facts; it never changes what an agent or a supervisor
+  decided. For a claim agents acted on (any decision, reopening or mark in
+  the log), the stored status, the explanations' texts and marks (with who,
+  when, why) are kept whatever the file says, and an explanation the file
+  adds is added only while the claim is open. Each value of the file left out
+  is one line of the report (`KeptField`): the import still applies the rest,
+  so that the marketplace's facts keep flowing in. Decisions, the ledger and
+  the log are never written by an import at all.
 - A claim whose fields or explanations change gets `version` + 1, so that an
   agent acting on what they saw before notices.
 - `company_key`, `email_key` and `phone_key` follow `company_name`, `email`
@@ -36,13 +44,14 @@ The claims of every professional the import changed get their stored
 verdict recomputed in the same transaction (see services/verdicts.py).
 
 A SQLite file that does not exist yet, or a database without tables, is
-created with the migrations, but only once the file is known to be valid.
+created with the migrations, but only once the file is known to be valid; a
+new SQLite file is built under a temporary name and renamed once committed.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal
@@ -53,7 +62,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from guarantee_tui.services.case_files.errors import CaseFileChanged, ImportConflict
 from guarantee_tui.services.case_files.fields import Problems, TooManyProblems
-from guarantee_tui.services.case_files.reading import TrackingReader, open_source
+from guarantee_tui.services.case_files.reading import BadText, TrackingReader, open_source
 from guarantee_tui.services.case_files.records import ProfessionalEntry
 from guarantee_tui.services.case_files.report import ImportReport, Tally
 from guarantee_tui.services.case_files.tables import DatabaseOwners, has_professionals
@@ -77,6 +86,7 @@ def import_case_file(
     *,
     create_schema: bool = True,
     at: datetime | None = None,
+    within: Callable[[Connection], None] | None = None,
 ) -> ImportReport:
     """Imports `source` into the database of `engine`; see the module docstring.
 
@@ -85,6 +95,8 @@ def import_case_file(
     The stored verdicts of the claims whose facts changed are recomputed as
     of `at` (default: now). Raises a UserError for a bad file or an
     unusable database.
+    `within(conn)` runs in the import's transaction just before it commits
+    (pull stores its cursor there, with the page).
     """
     source = Path(source)
     at = at or datetime.now(UTC)
@@ -102,15 +114,21 @@ def import_case_file(
                 digest = validate_case_file(source, owners)
             with write_transaction(engine) as conn:
                 tally = _apply(conn, source, digest, at)
+                if within is not None:
+                    within(conn)
             return tally.report(source, created_database=False)
         digest = validate_case_file(source, None)
-        with _removed_on_failure(engine, state == "missing"):
-            from guarantee_tui.store.migrate import upgrade
+        from guarantee_tui.store.migrate import upgrade
 
-            upgrade(engine)
-            with write_transaction(engine) as conn:
-                tally = _apply(conn, source, digest, at)
-        return tally.report(source, created_database=state == "missing")
+        if state == "missing":
+            tally = _into_new_file(engine, source, digest, at, within)
+            return tally.report(source, created_database=True)
+        upgrade(engine)
+        with write_transaction(engine) as conn:
+            tally = _apply(conn, source, digest, at)
+            if within is not None:
+                within(conn)
+        return tally.report(source, created_database=False)
     except RefConflict as exc:
         raise ImportConflict(str(source), str(exc), ref=exc.ref) from exc
     except IntegrityError as exc:
@@ -133,17 +151,81 @@ def _database_state(engine: Engine) -> State:
     return "ready"
 
 
-@contextlib.contextmanager
-def _removed_on_failure(engine: Engine, created: bool) -> Iterator[None]:
-    """Leaves no new SQLite file behind when the import that created it fails."""
+def _into_new_file(
+    engine: Engine,
+    source: Path,
+    digest: bytes,
+    at: datetime,
+    within: Callable[[Connection], None] | None,
+) -> Tally:
+    """Creates the SQLite file of `engine` holding the file's data, or nothing.
+
+    The database is built under a temporary name beside it and takes its name
+    only once committed and whole (the write-ahead log folded in): an import
+    killed on the way leaves no database behind, only a hidden `.NAME.PID.partial`
+    file, which the next import into that directory removes.
+    """
+    from guarantee_tui.store.engine import make_engine
+    from guarantee_tui.store.migrate import upgrade
+
+    assert engine.url.database
+    target = Path(engine.url.database)
+    _remove_stale_partials(target)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    building = make_engine(engine.url.set(database=str(partial)), create=True)
     try:
-        yield
-    except BaseException:
-        if created and engine.url.database:
-            engine.dispose()
-            for suffix in _SQLITE_COMPANIONS:
-                Path(engine.url.database + suffix).unlink(missing_ok=True)
-        raise
+        upgrade(building)
+        with write_transaction(building) as conn:
+            tally = _apply(conn, source, digest, at)
+            if within is not None:
+                within(conn)
+        with building.connect() as conn:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+        building.dispose()
+        if busy:
+            raise DatabaseUnavailable(str(partial), "the write-ahead log could not be folded in")
+        _publish(partial, target)
+        return tally
+    finally:
+        building.dispose()
+        for suffix in _SQLITE_COMPANIONS:
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Gives the built file its name, unless a file took that name meanwhile."""
+    try:
+        # A hard link never replaces a file, unlike a rename.
+        os.link(partial, target)
+    except FileExistsError:
+        raise DatabaseUnavailable(
+            str(target), "another process created this file during the import"
+        ) from None
+    except OSError:
+        if target.exists():
+            raise DatabaseUnavailable(
+                str(target), "another process created this file during the import"
+            ) from None
+        # A file system without hard links.
+        os.replace(partial, target)
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """The leftovers of imports killed while creating `target` (their process is gone)."""
+    for stale in target.parent.glob(f".{target.name}.*.partial*"):
+        pid = stale.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _apply(conn: Connection, source: Path, digest: bytes, at: datetime) -> Tally:
@@ -167,7 +249,8 @@ def _apply(conn: Connection, source: Path, digest: bytes, at: datetime) -> Tally
                     chunk = []
             if chunk:
                 writer.write(chunk)
-        except (ijson.JSONError, TooManyProblems):
+        except (ijson.JSONError, TooManyProblems, BadText, SystemError, ValueError):
+            # Validation read these bytes without any of these problems.
             raise CaseFileChanged(str(source)) from None
         if reader.digest() != digest:
             raise CaseFileChanged(str(source))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from guarantee_tui.i18n import Translator
 
@@ -22,11 +23,29 @@ class Counts:
         return self.new + self.updated + self.unchanged
 
 
+KeptKind = Literal["status", "verification", "text", "explanation"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeptField:
+    """A value of the file left out: an agent acted on the claim, and what they
+    decided or marked stands. `act`, `agent`, `at` are the act that keeps it."""
+
+    claim_ref: str
+    kind: KeptKind
+    contact_ref: str | None
+    given: str | None  # the file's status or verification; None for texts
+    act: str  # a log action
+    agent: str
+    at: datetime
+
+
 @dataclass(slots=True)
 class Tally:
-    """Counts while importing: kind -> [new, updated, unchanged]."""
+    """Counts while importing: kind -> [new, updated, unchanged]; and the fields kept."""
 
     counts: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0, 0] for k in KINDS})
+    kept: list[KeptField] = field(default_factory=list)
 
     def new(self, kind: str, n: int = 1) -> None:
         self.counts[kind][0] += n
@@ -47,6 +66,7 @@ class Tally:
             claims=c["claims"],
             explanations=c["explanations"],
             created_database=created_database,
+            kept=tuple(self.kept),
         )
 
 
@@ -63,6 +83,8 @@ class ImportReport:
     claims: Counts
     explanations: Counts
     created_database: bool = False
+    # What the file says of claims agents acted on, and the database keeps.
+    kept: tuple[KeptField, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -129,4 +151,46 @@ def describe_report(report: ImportReport, tr: Translator) -> str:
     ]
     return tr(
         "Imported {file}: {counts}.", file=str(report.source), counts=tr.items(parts, "clauses")
+    )
+
+
+def describe_kept(kept: KeptField, tr: Translator) -> str:
+    """One line per value the import left out ("CL-000045: status in file 'open' ignored: …")."""
+    from guarantee_tui.presentation import log_action_label
+
+    why = {
+        "act": log_action_label(kept.act, tr),
+        "agent": kept.agent,
+        "date": tr.moment(kept.at),
+    }
+    given = "null" if kept.given is None else kept.given
+    if kept.kind == "status":
+        return tr(
+            "{claim}: status in file '{given}' ignored: {act} by {agent} on {date}.",
+            claim=kept.claim_ref,
+            given=given,
+            **why,
+        )
+    if kept.kind == "verification":
+        return tr(
+            "{claim}: verification of contact {contact} in file '{given}' ignored: "
+            "{act} by {agent} on {date}.",
+            claim=kept.claim_ref,
+            contact=kept.contact_ref,
+            given=given,
+            **why,
+        )
+    if kept.kind == "text":
+        return tr(
+            "{claim}: new text of the explanation of contact {contact} ignored: "
+            "{act} by {agent} on {date}.",
+            claim=kept.claim_ref,
+            contact=kept.contact_ref,
+            **why,
+        )
+    return tr(
+        "{claim}: new explanation of contact {contact} ignored: {act} by {agent} on {date}.",
+        claim=kept.claim_ref,
+        contact=kept.contact_ref,
+        **why,
     )

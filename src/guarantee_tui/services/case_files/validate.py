@@ -1,7 +1,7 @@
 """Validating a case file: the schema's rules, then what the schema cannot say.
 
 `parse_professional` checks one element of `professionals` against
-../shared/contracts/case-file.schema.json (accepting exactly what the
+tests/data/case-file.schema.json (accepting exactly what the
 schema accepts, plus what the database can store: string lengths, no NUL,
 32-bit integers) and returns it as frozen records. `CrossChecker` then
 checks the records against each other and against the database: refs
@@ -24,13 +24,17 @@ from typing import Any, Final, Protocol, TypeVar
 import ijson
 
 from guarantee_tui.policy.messages import msg
+from guarantee_tui.policy.window import MAX_PRICE_CREDITS
 from guarantee_tui.services.case_files import fields as f
 from guarantee_tui.services.case_files.errors import CaseFileUnreadable, InvalidCaseFile
 from guarantee_tui.services.case_files.reading import (
+    BadText,
     Document,
     TrackingReader,
     WrongFormat,
+    bad_bytes,
     not_json,
+    number_too_long,
     open_source,
 )
 from guarantee_tui.services.case_files.records import (
@@ -77,7 +81,7 @@ _PACK_NAME = f.text(max_length=_length("packs", "name"))
 _PRICE_EUR = f.number(minimum=0)
 _INCIDENT_KIND = f.text(max_length=_length("payment_incidents", "kind"))
 _PURCHASE_REF = _ref("contact_purchases")
-_CREDITS = f.integer(minimum=0)
+_CREDITS = f.integer(minimum=0, maximum=MAX_PRICE_CREDITS)
 _CHANNEL = f.choice_of(("priority_discount", "standard"))
 _PURCHASE_TEXT = {
     key: f.text(max_length=_length("contact_purchases", key))
@@ -467,6 +471,13 @@ def validate_case_file(source: Path, owners: RefOwners | None) -> bytes:
             truncated = True
         except ijson.JSONError as exc:
             raise not_json(source, reader, exc) from None
+        except BadText as exc:
+            raise bad_bytes(source, exc) from None
+        except (SystemError, ValueError) as exc:
+            too_long = number_too_long(source, reader, exc)
+            if too_long is None:
+                raise
+            raise too_long from None
         except OSError as exc:
             raise CaseFileUnreadable(str(source), exc) from exc
         if problems.items:

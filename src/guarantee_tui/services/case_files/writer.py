@@ -4,7 +4,8 @@ A chunk costs a fixed number of statements whatever its size: one SELECT
 per table for what exists, then executemany INSERTs and UPDATEs. Rows are
 compared with what the file says and written only when they differ, so
 importing the same file twice writes nothing. The rules are those of
-`importer`'s docstring.
+`importer`'s docstring; a claim agents acted on keeps what they decided and
+marked, and each value of the file left out is told in the report.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from guarantee_tui.services.case_files.records import (
     ExplanationEntry,
     ProfessionalEntry,
 )
-from guarantee_tui.services.case_files.report import Tally
+from guarantee_tui.services.case_files.report import KeptField, KeptKind, Tally
 from guarantee_tui.services.case_files.tables import (
     CLAIMS,
     EXPLANATIONS,
@@ -34,6 +35,7 @@ from guarantee_tui.services.case_files.tables import (
 )
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store import search
+from guarantee_tui.store.claims import DECIDING, Act, acts_on
 from guarantee_tui.text import email_key, fold, phone_key
 
 # The normalised keys are search aids: cut to their columns (folding can
@@ -55,6 +57,14 @@ _PURCHASE_COLUMNS: Final = ("ref", "purchased_at", "price_credits", "channel", *
 _REVIEW_DEFAULTS: Final[dict[str, Any]] = {"contact_ref": None, "text": None}
 _REVIEW_COLUMNS: Final = ("ref", "at", "rating", "source", *_REVIEW_DEFAULTS)
 _VERIFICATION_COLUMNS: Final = ("verified_by", "verified_at", "verification_note")
+
+
+def _status_act(acts: Sequence[Act]) -> Act:
+    """The act a claim's status stands on: its latest decision or reopening, else its latest act."""
+    for act in reversed(acts):
+        if act.action in DECIDING or act.action == "reopen":
+            return act
+    return acts[-1]
 
 
 def _cut(value: str | None, column: str) -> str | None:
@@ -292,6 +302,8 @@ class ChunkWriter:
     ) -> None:
         stored = self._stored_by_ref(CLAIMS, existing_ids)
         explained = self._stored_explanations(existing_ids)
+        # Claims agents acted on: what they decided and marked stands.
+        acted = acts_on(self._conn, [c.ref for e in chunk for c in e.claims if c.ref in stored])
         new_claims: list[tuple[dict[str, Any], ClaimEntry]] = []
         updates: list[dict[str, Any]] = []
         explanation_inserts: list[dict[str, Any]] = []
@@ -312,11 +324,20 @@ class ChunkWriter:
                     new_claims.append((values, claim))
                     self._touched.add(ids[entry.ref])
                     continue
+                acts = acted.get(claim.ref)
                 if claim.status is ABSENT:
                     values["status"] = row.status
-                inserted, updated = self._explanations(
-                    row.id, claim.explanations, explained.get(row.id, {})
-                )
+                elif acts and claim.status != row.status:
+                    values["status"] = row.status
+                    self._keep(claim.ref, "status", None, claim.status, _status_act(acts))
+                if acts:
+                    inserted, updated = self._kept_explanations(
+                        row, claim.explanations, explained.get(row.id, {}), acts
+                    )
+                else:
+                    inserted, updated = self._explanations(
+                        row.id, claim.explanations, explained.get(row.id, {})
+                    )
                 explanation_inserts += inserted
                 explanation_updates += updated
                 if _differs(values, row) or inserted or updated:
@@ -341,6 +362,46 @@ class ChunkWriter:
         self._tally.unchanged(
             "explanations", total - len(explanation_inserts) - len(explanation_updates)
         )
+
+    def _keep(
+        self, claim_ref: str, kind: KeptKind, contact_ref: str | None, given: Any, act: Act
+    ) -> None:
+        self._tally.kept.append(
+            KeptField(claim_ref, kind, contact_ref, given, act.action, act.agent, act.at)
+        )
+
+    def _kept_explanations(
+        self,
+        claim: Row[Any],
+        entries: Iterable[ExplanationEntry],
+        stored: Mapping[str, Row[Any]],
+        acts: Sequence[Act],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The explanations of a claim agents acted on: texts and marks stay as they are.
+
+        Only an explanation the claim lacks is added, and only while it is open.
+        """
+        latest = acts[-1]
+        new: list[ExplanationEntry] = []
+        for entry in entries:
+            row = stored.get(entry.contact_ref)
+            if row is None:
+                if claim.status == "open":
+                    new.append(entry)
+                else:
+                    self._keep(claim.ref, "explanation", entry.contact_ref, None, latest)
+                continue
+            if entry.text != row.text:
+                self._keep(claim.ref, "text", entry.contact_ref, None, latest)
+            if entry.verification is not ABSENT and entry.verification != row.verification:
+                mark = (
+                    Act(latest.seq, row.verified_at, row.verified_by, f"mark_{row.verification}")
+                    if row.verification and row.verified_by and row.verified_at
+                    else latest
+                )
+                self._keep(claim.ref, "verification", entry.contact_ref, entry.verification, mark)
+        inserts, _ = self._explanations(claim.id, new, {})
+        return inserts, []
 
     def _stored_explanations(self, professional_ids: list[int]) -> dict[int, dict[str, Row[Any]]]:
         """claim id -> contact ref -> explanation row, for the claims of these professionals."""

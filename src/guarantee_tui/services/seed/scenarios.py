@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from guarantee_tui.policy import Action, ClaimStatus, ConditionId, Market, Verdict
+from guarantee_tui.policy import (
+    Action,
+    ClaimStatus,
+    ConditionId,
+    Market,
+    Verdict,
+    recommended_action,
+)
 
 
 class Stage(StrEnum):
@@ -329,7 +336,9 @@ _FAILS_A_CLAIM: Final[dict[Fault, ConditionId]] = {
 }
 
 # The approved earlier claim of a PREVIOUS_REFUND professional.
-EARLIER_APPROVED: Final = Expectation(Verdict.ELIGIBLE, Action.APPROVE, frozenset())
+EARLIER_APPROVED: Final = Expectation(
+    Verdict.ELIGIBLE, recommended_action(Verdict.ELIGIBLE, untruthful=False), frozenset()
+)
 
 
 def expect(scenario: Scenario) -> Expectation:
@@ -358,12 +367,5 @@ def expect(scenario: Scenario) -> Expectation:
         verdict = Verdict.PENDING
     else:
         verdict = Verdict.ELIGIBLE
-    if untruthful:
-        action = Action.SUSPEND
-    elif verdict is Verdict.NOT_ELIGIBLE:
-        action = Action.REJECT
-    elif verdict is Verdict.ELIGIBLE:
-        action = Action.APPROVE
-    else:
-        action = Action.WAIT
+    action = recommended_action(verdict, untruthful=untruthful)
     return Expectation(verdict, action, frozenset(not_met))

@@ -38,7 +38,6 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Cancel"), id="note.cancel"),
         Binding("ctrl+s", "save", N_("Save"), id="note.save"),
     ]
 
@@ -130,5 +129,5 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         self.query_one("#note-error", Static).update(Text(text))
 
     @on(Button.Pressed, "#note-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

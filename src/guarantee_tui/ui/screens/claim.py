@@ -1,18 +1,31 @@
-"""One claim: who the professional is, and the live checklist.
+"""One claim: who the professional is, the live checklist, and what its
+decision did on the marketplace.
 
 The checklist is evaluated again every second in a worker: if another agent
 or process changes the data, or time crosses a boundary such as the end of
-the waiting period, the screen follows without a key press.
+the waiting period, the screen follows without a key press. The effects of
+the claim's acts (the refund, the suspension, the letter; a reopening's
+reversal or lift) are read in the same worker, so each one's state (sent,
+retrying, failed, cancelled) follows the marketplace's answers as they come.
+
+A claim is worked by one agent at a time (services/leases.py): the screen
+says who is on it, a claim someone else holds cannot be decided here (the
+keys say why), and deciding a claim nobody holds takes it first. While the
+agent is at work the lease is renewed; `R` gives it back, and a supervisor
+takes a claim over with `t` once they confirm.
 """
 
 from __future__ import annotations
 
 import weakref
 from datetime import datetime
-from typing import Any, ClassVar
+from time import monotonic
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -31,14 +44,27 @@ from guarantee_tui.presentation import (
     verdict_label,
     verdict_style,
 )
-from guarantee_tui.services import claim_view
+from guarantee_tui.services import claim_view, effect_view, leases
 from guarantee_tui.services.claim_view import ClaimView
+from guarantee_tui.services.effect_view import EffectView
+from guarantee_tui.services.leases import Holding
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.bindings import not_now
+from guarantee_tui.ui.screens.effects import effect_line
+from guarantee_tui.ui.screens.queue import since
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
 from guarantee_tui.ui.widgets.two_columns import TwoColumns
 
+if TYPE_CHECKING:
+    from guarantee_tui.services.events import Change
+
 LIVE_INTERVAL = 1.0
+# The lease is renewed this often at most (a third of it when shorter), if
+# the agent pressed a key since the last renewal.
+RENEW_EVERY = 60.0
+# The keys that act on the claim as its holder.
+HOLDER_KEYS = frozenset({"claim.approve", "claim.reject", "claim.suspend", "claim.take"})
 # From this width the checklist is a two-column table.
 WIDE = 110
 
@@ -60,12 +86,13 @@ def open_claim(screen: AppScreen, claim_ref: str) -> None:
     if earlier is not None:
         earlier.stop()
 
-    def show(view: ClaimView | None) -> None:
+    def show(loaded: _Loaded | None) -> None:
         timer.stop()
         # Once only, and not if the agent has gone elsewhere meanwhile.
         if _opening.get(screen) is timer and screen.is_current:
             del _opening[screen]
-            screen.app.push_screen(ClaimScreen(claim_ref, view))
+            view, effects, holding = loaded if loaded is not None else (None, [], None)
+            screen.app.push_screen(ClaimScreen(claim_ref, view, effects, holding))
 
     def failed(error: BaseException) -> bool:
         timer.stop()
@@ -75,9 +102,63 @@ def open_claim(screen: AppScreen, claim_ref: str) -> None:
 
     timer = screen.set_timer(SLOW_OPEN, lambda: show(None))
     _opening[screen] = timer
-    screen.run_db(
-        lambda db: claim_view.load(db, claim_ref, at), show, group="open-claim", on_error=failed
+    screen.run_db(lambda db: _load(db, claim_ref, at), show, group="open-claim", on_error=failed)
+
+
+_Loaded = tuple[ClaimView, list[EffectView], Holding | None]
+
+
+def _load(db: Any, claim_ref: str, at: datetime) -> _Loaded:
+    return (
+        claim_view.load(db, claim_ref, at),
+        effect_view.claim_effects(db, claim_ref),
+        leases.holder_of(db, claim_ref),
     )
+
+
+def on_claim(holding: Holding, tr: Translator) -> str:
+    return tr(
+        "{agent} is on this claim since {since}",
+        agent=holding.holder,
+        since=since(holding.since, tr),
+    )
+
+
+def held_notice(holding: Holding, tr: Translator, *, supervisor: bool, take_key: str | None) -> str:
+    """Why the keys that act on a claim someone else holds are not available;
+    `take_key`: the key that takes it over here (None: not on this screen)."""
+    agent, at = holding.holder, since(holding.since, tr)
+    if not supervisor:
+        return tr(
+            "{agent} is on this claim since {since}: ask them, or a supervisor to take it over.",
+            agent=agent,
+            since=at,
+        )
+    if take_key is None:
+        return tr(
+            "{agent} is on this claim since {since}: take it over first, on the claim screen.",
+            agent=agent,
+            since=at,
+        )
+    return tr(
+        "{agent} is on this claim since {since}: take it over first ({key}).",
+        agent=agent,
+        since=at,
+        key=take_key,
+    )
+
+
+def render_effects(effects: list[EffectView], tr: Translator, zone: str) -> tuple[Table, str]:
+    """The claim's effects on the marketplace, one line each, oldest first (a
+    long one wraps under itself), and the same as plain text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    head = Text(tr("Marketplace:"), style="bold")
+    lines = [effect_line(effect, tr, zone) for effect in effects]
+    for i, line in enumerate(lines):
+        grid.add_row(head if i == 0 else "", line)
+    return grid, "\n".join([head.plain, *(line.plain for line in lines)])
 
 
 def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableType:
@@ -89,7 +170,7 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
         for result in view.checklist.results:
             style = status_style(result.status)
             line = Text(f"{status_mark(result.status)} ", style=style)
-            line.append(tr(CONDITION_LABELS[result.id]), style=f"bold {style}")
+            line.append(tr.render(CONDITION_LABELS[result.id]), style=f"bold {style}")
             line.append(" — ")
             line.append(tr.render(result.evidence))
             lines.append(line)
@@ -98,7 +179,7 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
     rows = [
         (
             Text(status_mark(result.status), style=status_style(result.status)),
-            Text(tr(CONDITION_LABELS[result.id]), style=status_style(result.status)),
+            Text(tr.render(CONDITION_LABELS[result.id]), style=status_style(result.status)),
             Text(tr.render(result.evidence)),
         )
         for result in view.checklist.results
@@ -172,6 +253,8 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
 
 class ClaimScreen(AppScreen):
     DEFAULT_CSS = """
+    ClaimScreen #claim-holder { padding: 0 1; height: auto; text-style: bold; }
+    ClaimScreen #claim-holder.other { background: $warning-muted; }
     ClaimScreen #claim-summary { padding: 0 1; height: auto; }
     ClaimScreen #claim-verdict {
         padding: 0 1; height: auto; background: $boost; margin: 0 0 1 0;
@@ -180,29 +263,47 @@ class ClaimScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="claim.back"),
         Binding("c", "contacts", N_("Contacts"), id="claim.contacts"),
         Binding("a", "decide('approve')", N_("Approve"), id="claim.approve"),
         Binding("r", "decide('reject')", N_("Reject"), id="claim.reject"),
         Binding("s", "decide('suspend')", N_("Suspend"), id="claim.suspend"),
         Binding("d", "letter", N_("Decision"), id="claim.letter"),
-        Binding("j,down", "scroll(1)", N_("Down"), show=False, id="claim.down"),
-        Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="claim.up"),
+        Binding("t", "take", N_("Take"), id="claim.take", show=False),
+        Binding("R", "release", N_("Give back"), id="claim.release", show=False),
     ]
 
-    def __init__(self, claim_ref: str, view: ClaimView | None = None) -> None:
+    def __init__(
+        self,
+        claim_ref: str,
+        view: ClaimView | None = None,
+        effects: list[EffectView] | None = None,
+        holding: Holding | None = None,
+    ) -> None:
         super().__init__()
         self.claim_ref = claim_ref
         # A view loaded before the push lets the first layout show the claim
         # (and the footer its keys) at once, instead of a second layout later.
         self.view: ClaimView | None = view
+        self.effects: list[EffectView] = effects or []
         self._preloaded = view is not None
         self._wide: bool | None = None
         self.opened_at: datetime | None = None
         self._shown: tuple[str, ...] | None = None
+        # Who works the claim now (None: nobody), as last loaded.
+        self.holding: Holding | None = holding
+        self._renewed_activity = monotonic()
+
+    @property
+    def mine(self) -> bool:
+        return self.holding is not None and self.gapp.is_me(self.holding.holder)
+
+    @property
+    def held_by_other(self) -> bool:
+        return self.holding is not None and not self.gapp.is_me(self.holding.holder)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
+        yield Static(id="claim-holder")
         yield Static(id="claim-summary")
         yield Static(id="claim-verdict")
         with VerticalScroll(id="claim-checklist", can_focus=True):
@@ -217,6 +318,8 @@ class ClaimScreen(AppScreen):
             self.query_one("#claim-summary", Static).update(Text(self.tr("Loading…")))
         # The first load comes with ScreenResume, which follows every push.
         self.set_interval(LIVE_INTERVAL, self.reload)
+        self.set_interval(min(RENEW_EVERY, self.gapp.lease_minutes * 20.0), self._renew)
+        self._paint_holder()
 
     def on_screen_resume(self) -> None:
         if self._preloaded:
@@ -227,16 +330,17 @@ class ClaimScreen(AppScreen):
 
     def reload(self) -> None:
         ref, at = self.claim_ref, self.gapp.now()
-        self.run_db(lambda db: claim_view.load(db, ref, at), self._loaded, group=f"claim-{ref}")
+        self.run_db(lambda db: _load(db, ref, at), self._loaded, group=f"claim-{ref}")
 
-    def _loaded(self, view: ClaimView) -> None:
-        previous = self.view
-        self.view = view
+    def _loaded(self, loaded: _Loaded) -> None:
+        previous, holding = self.view, self.holding
+        self.view, self.effects, self.holding = loaded
+        view = self.view
         signature = self._signature(view)
         if signature != self._shown:
             self._shown = signature
             self._paint()
-        if previous is None or previous.status != view.status:
+        if previous is None or previous.status != view.status or holding != self.holding:
             self.refresh_bindings()
 
     def _signature(self, view: ClaimView) -> tuple[str, ...]:
@@ -246,21 +350,49 @@ class ClaimScreen(AppScreen):
             tr.language,
             view.status,
             str(view.version),
+            self._holder_text(),
             render_summary(view, tr).plain,
             render_verdict(view, tr).plain,
+            self._effects(view)[1],
             *(f"{r.status}:{tr.render(r.evidence)}" for r in view.checklist.results),
         )
+
+    def _effects(self, view: ClaimView) -> tuple[Table | None, str]:
+        if not self.effects:
+            return None, ""
+        zone = rules_for(str(view.checklist.market)).zone
+        return render_effects(self.effects, self.tr, zone)
 
     def _paint(self) -> None:
         view = self.view
         if view is None:
             return
         tr = self.tr
+        self._paint_holder()
         self.query_one("#claim-summary", Static).update(render_summary(view, tr))
-        self.query_one("#claim-verdict", Static).update(render_verdict(view, tr))
+        verdict = render_verdict(view, tr)
+        effects, _plain = self._effects(view)
+        self.query_one("#claim-verdict", Static).update(
+            verdict if effects is None else Group(verdict, effects)
+        )
         width = self.app.size.width
         self._wide = width >= WIDE
         self.query_one("#claim-conditions", Static).update(render_checklist(view, tr, width))
+
+    def _holder_text(self) -> str:
+        holding = self.holding
+        if holding is None:
+            return ""
+        if self.gapp.is_me(holding.holder):
+            return self.tr("You are on this claim: others see it is yours.")
+        return on_claim(holding, self.tr)
+
+    def _paint_holder(self) -> None:
+        line = self.query_one("#claim-holder", Static)
+        text = self._holder_text()
+        line.update(Text(text))
+        line.display = bool(text)
+        line.set_class(self.held_by_other, "other")
 
     def on_resize(self) -> None:
         # Only the form of the checklist depends on the width, and re-rendering
@@ -282,17 +414,180 @@ class ClaimScreen(AppScreen):
         if action in ("decide", "contacts"):
             if view is None:
                 return None
-            if action == "decide" and view.status != "open":
+            if action == "decide" and (view.status != "open" or self.held_by_other):
                 return None
         if action == "letter":
             return view is not None and view.decision is not None
-        return True
+        if action == "take":
+            if view is None or view.status != "open" or self.mine:
+                return False
+            # Listed, not available: pressing it says who is on the claim.
+            return None if self.held_by_other and not self._supervisor else True
+        if action == "release":
+            return self.mine
+        return super().check_action(action, parameters)
 
-    def action_back(self) -> None:
-        self.dismiss()
+    @property
+    def _supervisor(self) -> bool:
+        return self.gapp.actor_role == "supervisor"
 
-    def action_scroll(self, delta: int) -> None:
-        self.query_one("#claim-checklist", VerticalScroll).scroll_relative(y=delta, animate=False)
+    def on_key(self, event: events.Key) -> None:
+        # Textual ignores a key whose action is not available; this one says why.
+        binding = not_now(self, event.key)
+        holding = self.holding
+        if binding is None or binding.id not in HOLDER_KEYS or holding is None:
+            return
+        if not self.held_by_other:
+            return
+        event.stop()
+        self.notify(
+            held_notice(
+                holding, self.tr, supervisor=self._supervisor, take_key=self._key_of("take")
+            ),
+            severity="warning",
+            markup=False,
+        )
+
+    def _key_of(self, action: str) -> str:
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return self.app.get_key_display(active.binding)
+        return action
+
+    # --- the lease --------------------------------------------------------
+
+    def _renew(self) -> None:
+        activity = self.gapp.last_activity
+        if not self.mine or activity <= self._renewed_activity:
+            return
+        self._renewed_activity = activity
+        ref, agent, minutes = self.claim_ref, self.gapp.agent, self.gapp.lease_minutes
+        self.run_db(
+            lambda db: leases.renew(db, ref, agent, minutes=minutes),
+            self._renewed,
+            group=f"renew-{ref}",
+        )
+
+    def _renewed(self, holding: Holding | None) -> None:
+        if holding is None:
+            # Lost meanwhile (expired and taken, or taken over): show who has it.
+            self.reload()
+
+    def _take(self, then: Any = None) -> None:
+        """Holds the claim for this agent (a no-op renewal if already theirs)."""
+        ref, agent, minutes = self.claim_ref, self.gapp.agent, self.gapp.lease_minutes
+
+        def taken(holding: Holding) -> None:
+            self.holding = holding
+            self._renewed_activity = monotonic()
+            self._paint_holder()
+            self.refresh_bindings()
+            if then is not None:
+                then()
+
+        def refused(_error: BaseException) -> bool:
+            self.reload()
+            return False  # told as any refusal: who is on it since when
+
+        self.run_db(
+            lambda db: leases.take(db, ref, agent, minutes=minutes),
+            taken,
+            group=f"take-{ref}",
+            on_error=refused,
+        )
+
+    def action_take(self) -> None:
+        holding = self.holding
+        if holding is None or not self.held_by_other:
+            self._take(
+                lambda: self.notify(
+                    self.tr(
+                        "You are on claim {ref}: it stays yours while you work on it.",
+                        ref=self.claim_ref,
+                    ),
+                    markup=False,
+                )
+            )
+            return
+        if not self._supervisor:
+            return
+        from guarantee_tui.ui.screens.confirm import ConfirmScreen
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._take_over()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                self.tr(
+                    "{agent} is on claim {ref} since {since}. Take it over? "
+                    "The decision log records it.",
+                    agent=holding.holder,
+                    ref=self.claim_ref,
+                    since=since(holding.since, self.tr),
+                ),
+                self.tr("Take over"),
+            ),
+            confirmed,
+        )
+
+    def _take_over(self) -> None:
+        ref, agent, minutes = self.claim_ref, self.gapp.agent, self.gapp.lease_minutes
+        at = self.gapp.now()
+
+        def taken(holding: Holding) -> None:
+            self.holding = holding
+            self._renewed_activity = monotonic()
+            self.notify(self.tr("You took claim {ref} over.", ref=ref), markup=False)
+            self.reload()
+
+        self.run_db(
+            lambda db: leases.take_over(db, ref, agent, at=at, minutes=minutes),
+            taken,
+            group=f"take-{ref}",
+        )
+
+    def action_release(self) -> None:
+        ref, agent = self.claim_ref, self.gapp.agent
+
+        def released(done: bool) -> None:
+            self.notify(
+                self.tr("Claim {ref} is free for others to take.", ref=ref)
+                if done
+                else self.tr("You no longer held claim {ref}.", ref=ref),
+                markup=False,
+            )
+            self.reload()
+
+        self.run_db(lambda db: leases.release(db, ref, agent), released, group=f"release-{ref}")
+
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent's act (ui/app.py): shown now rather than at the next look."""
+        mine = [c for c in changes if c.claim_ref == self.claim_ref]
+        if not mine:
+            return
+        from guarantee_tui.ui.screens.decision import DecisionScreen
+
+        # An open dialog says it itself as it closes.
+        if self.mine and not isinstance(self.app.screen, DecisionScreen):
+            for change in mine:
+                if change.action == "take_over" and not self.gapp.is_me(change.agent):
+                    self.notify(
+                        self.tr(
+                            "{agent} took claim {ref} over.",
+                            agent=change.agent or "?",
+                            ref=self.claim_ref,
+                        ),
+                        severity="warning",
+                        markup=False,
+                    )
+        self.reload()
+
+    def action_down(self) -> None:
+        self.query_one("#claim-checklist", VerticalScroll).scroll_relative(y=1, animate=False)
+
+    def action_up(self) -> None:
+        self.query_one("#claim-checklist", VerticalScroll).scroll_relative(y=-1, animate=False)
 
     def action_contacts(self) -> None:
         from guarantee_tui.ui.screens.contacts import ContactsScreen
@@ -300,11 +595,21 @@ class ClaimScreen(AppScreen):
         self.app.push_screen(ContactsScreen(self.claim_ref))
 
     def action_decide(self, action: str) -> None:
-        from guarantee_tui.ui.screens.decision import DecisionScreen
-
         view = self.view
         if view is None or view.status != "open":
             return
+        if self.mine:
+            self._open_decision(action, view)
+        else:
+            # Whoever decides works the claim: taken first, so that nobody
+            # else starts on it meanwhile.
+            self._take(lambda: self._open_decision(action, view))
+
+    def _open_decision(self, action: str, view: ClaimView) -> None:
+        from guarantee_tui.ui.screens.decision import DecisionScreen
+
+        if not self.is_current:
+            return  # the agent went on elsewhere while the claim was being taken
 
         def decided(outcome: Any) -> None:
             if outcome is not None:
@@ -316,6 +621,8 @@ class ClaimScreen(AppScreen):
                     ),
                     markup=False,
                 )
+                # Its effects are committed: sent now, not at the next look.
+                self.gapp.link.wake()
             self.reload()
 
         self.app.push_screen(

@@ -3,32 +3,43 @@
 A row per contact with what the data says; beside (or below) it the full
 explanation next to the facts and the hints that may give a lie away.
 `t`, `u` and `x` mark the highlighted explanation; the checklist follows.
+Marking takes the claim if nobody holds it; while someone else does, the
+marking keys say who (services/leases.py).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.policy import FirstContact, first_contact
 from guarantee_tui.policy.calendar import to_local
-from guarantee_tui.policy.conditions import FIRST_CONTACT_LIMIT
 from guarantee_tui.policy.markets import rules_for
-from guarantee_tui.services import claim_view, privacy, verification
+from guarantee_tui.services import claim_view, leases, privacy, verification
 from guarantee_tui.services.claim_view import ClaimView, ContactLine
+from guarantee_tui.services.leases import Holding
 from guarantee_tui.services.privacy import mask_name, mask_phone
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.bindings import not_now
+from guarantee_tui.ui.screens.claim import held_notice, on_claim
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.small_table import SmallTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from guarantee_tui.services.database import Database
+    from guarantee_tui.services.events import Change
+
 WIDE = 120
+MARK_KEYS = frozenset({"contacts.truthful", "contacts.untruthful", "contacts.clear"})
 EXCERPT = 60
 
 _MARKS = {
@@ -43,13 +54,15 @@ def _verification_label(value: str | None, tr: Translator) -> str:
     return labels[value]
 
 
-def delay_cell(line: ContactLine, tr: Translator) -> Text:
+def delay_cell(line: ContactLine, tr: Translator, at: datetime) -> Text:
     p = line.purchase
+    state = first_contact(p, at)
     if p.first_contacted_at is None:
+        if state is FirstContact.AWAITED:
+            return Text(tr("not yet"), style="yellow")
         return Text(tr("never"), style="bold red")
-    delay = p.first_contacted_at - p.purchased_at
-    text = Text(tr.duration(delay))
-    if delay > FIRST_CONTACT_LIMIT:
+    text = Text(tr.duration(p.first_contacted_at - p.purchased_at))
+    if state is FirstContact.LATE:
         text.stylize("bold red")
         text.append(" ⚠")
     return text
@@ -150,15 +163,10 @@ class ContactsScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="contacts.back"),
         Binding("t", "mark('truthful')", N_("Truthful"), id="contacts.truthful"),
         Binding("u", "mark('untruthful')", N_("Untruthful"), id="contacts.untruthful"),
         Binding("x", "mark('clear')", N_("Clear mark"), id="contacts.clear"),
         Binding("v", "reveal", N_("Show client data"), id="contacts.reveal"),
-        Binding("j", "move(1)", N_("Next"), show=False, id="contacts.next"),
-        Binding("k", "move(-1)", N_("Previous"), show=False, id="contacts.previous"),
-        Binding("g", "edge(0)", N_("First"), show=False, id="contacts.first"),
-        Binding("G", "edge(1)", N_("Last"), show=False, id="contacts.last"),
         Binding("tab", "app.focus_next", N_("Next pane"), show=False, id="contacts.pane"),
     ]
 
@@ -166,8 +174,14 @@ class ContactsScreen(AppScreen):
         super().__init__()
         self.claim_ref = claim_ref
         self.view: ClaimView | None = None
+        # Who works the claim now (None: nobody), as last loaded.
+        self.holding: Holding | None = None
         # Supervisors see client data; an agent once they asked for it here.
         self.revealed = False
+
+    @property
+    def held_by_other(self) -> bool:
+        return self.holding is not None and not self.gapp.is_me(self.holding.holder)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -193,13 +207,22 @@ class ContactsScreen(AppScreen):
 
     def reload(self) -> None:
         ref, at = self.claim_ref, self.gapp.now()
-        self.run_db(lambda db: claim_view.load(db, ref, at), self._loaded, group=f"contacts-{ref}")
+        self.run_db(
+            lambda db: (claim_view.load(db, ref, at), leases.holder_of(db, ref)),
+            self._loaded,
+            group=f"contacts-{ref}",
+        )
 
     def on_screen_resume(self) -> None:
         self.reload()
 
-    def _loaded(self, view: ClaimView) -> None:
-        self.view = view
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent's mark or decision (ui/app.py) shows without a key press."""
+        if self.is_current and any(c.claim_ref == self.claim_ref for c in changes):
+            self.reload()
+
+    def _loaded(self, loaded: tuple[ClaimView, Holding | None]) -> None:
+        self.view, self.holding = loaded
         self._fill()
         self.refresh_bindings()
 
@@ -245,7 +268,7 @@ class ContactsScreen(AppScreen):
                 Text("✔", style="green")
                 if p.channel == "priority_discount"
                 else Text(tr("no"), style="bold red"),
-                delay_cell(line, tr),
+                delay_cell(line, tr, view.checklist.at),
                 Text("✔", style="bold green") if p.job_won else "",
                 Text("★", style="green") if line.positive_review else "",
                 Text(str(len(line.flags)), style="bold yellow") if line.flags else "",
@@ -273,6 +296,8 @@ class ContactsScreen(AppScreen):
         )
         if view.status != "open":
             title.append(" · " + tr("decided: read only"), style="bold reverse")
+        elif self.holding is not None and self.held_by_other:
+            title.append(" · " + on_claim(self.holding, tr), style="bold reverse")
         self.query_one("#contacts-title", Static).update(title)
         self._show_detail()
 
@@ -302,14 +327,31 @@ class ContactsScreen(AppScreen):
             return not self.revealed
         if action == "mark":
             view, line = self.view, self._current()
-            if view is None or view.status != "open" or line is None:
+            if view is None or view.status != "open" or line is None or self.held_by_other:
                 return None
             if line.explanation is None:
                 return None
-        return True
+        return super().check_action(action, parameters)
 
-    def action_back(self) -> None:
-        self.dismiss()
+    def on_key(self, event: events.Key) -> None:
+        # Textual ignores a key whose action is not available; this one says why.
+        binding = not_now(self, event.key)
+        holding = self.holding
+        if binding is None or binding.id not in MARK_KEYS or holding is None:
+            return
+        if not self.held_by_other:
+            return
+        event.stop()
+        self.notify(
+            held_notice(
+                holding,
+                self.tr,
+                supervisor=self.gapp.actor_role == "supervisor",
+                take_key=None,
+            ),
+            severity="warning",
+            markup=False,
+        )
 
     def action_reveal(self) -> None:
         ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
@@ -323,12 +365,21 @@ class ContactsScreen(AppScreen):
             lambda db: privacy.reveal(db, ref, agent=agent, at=at), shown, group=f"reveal-{ref}"
         )
 
-    def action_move(self, delta: int) -> None:
+    def _move(self, delta: int) -> None:
         table = self.table
         table.move_cursor(row=max(0, min(table.cursor_row + delta, table.row_count - 1)))
 
-    def action_edge(self, last: int) -> None:
-        self.table.move_cursor(row=self.table.row_count - 1 if last else 0)
+    def action_down(self) -> None:
+        self._move(1)
+
+    def action_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self.table.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.table.move_cursor(row=self.table.row_count - 1)
 
     def action_mark(self, value: str) -> None:
         line = self._current()
@@ -354,13 +405,22 @@ class ContactsScreen(AppScreen):
 
     def _mark(self, contact: str, value: str | None, note: str) -> None:
         ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
+        minutes = self.gapp.lease_minutes
+
+        def job(db: Database) -> verification.Marked:
+            # Whoever marks works the claim: taken (or the lease renewed) first.
+            leases.take(db, ref, agent, minutes=minutes)
+            return verification.mark(db, ref, contact, value, agent=agent, at=at, note=note)
+
+        def refused(_error: BaseException) -> bool:
+            self.reload()
+            return False  # told as any refusal: who is on it since when
+
         self.run_db(
-            lambda db: verification.mark(db, ref, contact, value, agent=agent, at=at, note=note),
-            lambda marked: self._marked(contact),
-            group=f"mark-{ref}",
+            job, lambda marked: self._marked(contact), group=f"mark-{ref}", on_error=refused
         )
 
     def _marked(self, contact: str) -> None:
         self.reload()
         # Move on to the next contact, as an agent going down the list expects.
-        self.action_move(1)
+        self.action_down()

@@ -3,12 +3,16 @@
 Nothing is decided by one key: `a`, `r` or `s` only open this dialog. It
 says why an action is not available, pre-fills the grounds from the unmet
 conditions, and shows the letter exactly as it will be recorded.
+
+If another agent decides the claim, or takes it, while the dialog is open,
+it closes with a notice before the agent types more (ui/app.py follows the
+other agents' acts).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -27,6 +31,9 @@ from guarantee_tui.services.database import StoreError
 from guarantee_tui.services.decisions import Draft, Outcome
 from guarantee_tui.ui.base import AppModal
 
+if TYPE_CHECKING:
+    from guarantee_tui.services.events import Change
+
 TITLES = {
     "approve": N_("Approve claim {ref}"),
     "reject": N_("Reject claim {ref}"),
@@ -38,6 +45,9 @@ CONFIRM = {
     "suspend": N_("Suspend the profile"),
 }
 REDRAFT_DELAY = 0.3
+DECISIONS = frozenset(("approve", "reject", "suspend"))
+# Another agent holding the claim now: this agent's decision would be refused.
+TAKES = frozenset(("take", "take_over"))
 
 
 class DecisionScreen(AppModal[Outcome | None]):
@@ -59,7 +69,6 @@ class DecisionScreen(AppModal[Outcome | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Cancel"), id="decision.cancel"),
         Binding("ctrl+s", "confirm", N_("Confirm"), id="decision.confirm"),
     ]
 
@@ -73,12 +82,12 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.opened_at = opened_at
         self.draft: Draft | None = None
         self._timer: Timer | None = None
-        self._prefilled = False
         self._busy = False
         # The reason the current draft was made with, and whether a confirm
         # waits for the draft of the reason as typed now.
         self._drafted_reason = ""
         self._confirm_when_drafted = False
+        self._superseded = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -159,7 +168,7 @@ class DecisionScreen(AppModal[Outcome | None]):
                 if result.status is not Status.MET:
                     failed = str(result.id) in draft.reason_codes
                     codes.add_option(
-                        Selection(tr(CONDITION_LABELS[result.id]), str(result.id), failed)
+                        Selection(tr.render(CONDITION_LABELS[result.id]), str(result.id), failed)
                     )
             codes.display = codes.option_count > 0
         reason = self.query_one("#decision-reason", Input)
@@ -171,11 +180,14 @@ class DecisionScreen(AppModal[Outcome | None]):
             reason.value = tr(
                 "Not met: {conditions}",
                 conditions=tr.items(
-                    [tr(CONDITION_LABELS[ConditionId(c)]) for c in draft.reason_codes]
+                    [tr.render(CONDITION_LABELS[ConditionId(c)]) for c in draft.reason_codes]
                 ),
             )
         elif self.action == "suspend" and draft.untruthful:
             reason.value = tr("Untruthful explanations: {refs}", refs=tr.items(draft.untruthful))
+        # A selected draft, whether it arrived before the box took focus or
+        # after: typing replaces it, ctrl+s keeps it; typing never runs on after it.
+        reason.select_all()
 
     def _show(self, draft: Draft) -> None:
         tr = self.tr
@@ -271,5 +283,35 @@ class DecisionScreen(AppModal[Outcome | None]):
         return False
 
     @on(Button.Pressed, "#decision-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def others_acted(self, changes: list[Change]) -> None:
+        """Closes the dialog when someone else decides or takes the claim meanwhile."""
+        if not self.is_attached or self._superseded:
+            return
+        tr = self.tr
+        for change in changes:
+            if change.claim_ref != self.claim_ref or self.gapp.is_me(change.agent):
+                continue
+            agent = change.agent or "?"
+            if change.action in DECISIONS:
+                notice = tr(
+                    "{agent} has just decided claim {ref}: your decision was not recorded.",
+                    agent=agent,
+                    ref=self.claim_ref,
+                )
+            elif change.action in TAKES:
+                notice = tr(
+                    "{agent} has just taken claim {ref}: your decision was not recorded.",
+                    agent=agent,
+                    ref=self.claim_ref,
+                )
+            else:
+                continue
+            self._superseded = True
+            app = self.app
+            self.dismiss(None)
+            # Shown over the claim beneath, the dialog gone.
+            app.notify(notice, severity="warning", markup=False, timeout=10)
+            return

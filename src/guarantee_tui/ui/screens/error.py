@@ -29,7 +29,8 @@ class ErrorScreen(AppModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", N_("Retry"), id="error.retry"),
         Binding("q", "app.quit", N_("Quit"), id="error.quit"),
-        Binding("escape", "close", N_("Close"), id="error.close"),
+        # The dialogs' shared "cancel", which closes this one.
+        Binding("escape", "cancel", N_("Close"), id="cancel"),
     ]
 
     def __init__(self, message: str, *, retry: bool) -> None:
@@ -57,9 +58,9 @@ class ErrorScreen(AppModal[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":
             return self.can_retry
-        if action == "close":
+        if action == "cancel":
             return not self.can_retry
-        return True
+        return super().check_action(action, parameters)
 
     def action_retry(self) -> None:
         self.dismiss()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import ClassVar
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from guarantee_tui.i18n import N_
 from guarantee_tui.services import log
 from guarantee_tui.services.log import AgentFigures, LogFilter
 from guarantee_tui.ui.base import AppScreen
@@ -26,10 +23,6 @@ class FiguresScreen(AppScreen):
     DEFAULT_CSS = """
     FiguresScreen #figures-body { height: 1fr; padding: 0 1; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="figures.back"),
-    ]
 
     def __init__(self, f: LogFilter) -> None:
         super().__init__()
@@ -89,6 +82,3 @@ class FiguresScreen(AppScreen):
         if not self.figures:
             table.add_row(Text(tr("No decision in this period.")), "", "", "", "", "", "")
         self.query_one("#figures-table", Static).update(table)
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -1,4 +1,7 @@
-"""`?`: the keys that work on the current screen, as they are bound now."""
+"""`?`: the keys that work on the current screen, as they are bound now.
+
+It lists what the command palette lists (`bindings.listed`), with the keys.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from textual.widgets import Static
 
 from guarantee_tui.i18n import N_
 from guarantee_tui.ui.base import AppModal
-from guarantee_tui.ui.bindings import TEXTUAL_DESCRIPTIONS
+from guarantee_tui.ui.bindings import listed
 
 
 class HelpScreen(AppModal[None]):
@@ -27,7 +30,8 @@ class HelpScreen(AppModal[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", N_("Close"), id="help.close"),
+        # Besides the dialogs' shared "cancel" (escape).
+        Binding("question_mark,q", "cancel", N_("Close"), id="help.close"),
     ]
 
     def __init__(self, under: Screen[Any]) -> None:
@@ -44,25 +48,17 @@ class HelpScreen(AppModal[None]):
         table = Table(title=tr("Keys"), show_header=True, expand=True, box=None)
         table.add_column(tr("Key"), style="bold", no_wrap=True)
         table.add_column(tr("What it does"))
-        seen: set[tuple[str, str]] = set()
-        for active in self.under.active_bindings.values():
-            binding = active.binding
-            # Ours carry ids; Textual's own (scrolling, focus) are left out.
-            ours = binding.id is not None or binding.action in TEXTUAL_DESCRIPTIONS
-            if not binding.description or binding.system or not ours:
-                continue
-            shown = self.app.get_key_display(binding)
-            if (shown, binding.description) in seen:
-                continue
-            seen.add((shown, binding.description))
+        for entry in listed(self.app, self.under):
             description = (
-                binding.description
-                if active.enabled
-                else tr("{action} (not now)", action=binding.description)
+                entry.description
+                if entry.enabled
+                else tr("{action} (not now)", action=entry.description)
             )
-            table.add_row(Text(shown), Text(description))
+            table.add_row(Text(" ".join(entry.keys)), Text(description))
         self.query_one("#help-keys", Static).update(table)
-        self.query_one(VerticalScroll).border_subtitle = tr("escape: close")
-
-    def action_close(self) -> None:
-        self.dismiss()
+        key = self.bound_key("cancel")
+        self.query_one(VerticalScroll).border_subtitle = (
+            tr("escape: close")
+            if key == "escape"
+            else tr("{key}: close", key=self.app.get_key_display(Binding(key, "")))
+        )

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from guarantee_tui.i18n import N_, Translator, language_name
+from guarantee_tui.i18n import Translator, language_name
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
 from guarantee_tui.presentation import action_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
@@ -32,7 +30,7 @@ def recorded_checklist(checklist_json: str, tr: Translator) -> Table:
     for condition in data.get("conditions", []):
         status = condition["status"]
         cid = condition["id"]
-        label = tr(CONDITION_LABELS[ConditionId(cid)]) if cid in set(ConditionId) else cid
+        label = tr.render(CONDITION_LABELS[ConditionId(cid)]) if cid in set(ConditionId) else cid
         table.add_row(
             Text(status_mark(status), style=status_style(status)),
             Text(label) + Text("\n" + status_label(status, tr), style=status_style(status)),
@@ -45,10 +43,6 @@ class LetterScreen(AppScreen):
     DEFAULT_CSS = """
     LetterScreen #letter-body { height: 1fr; padding: 0 1; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="letter.back"),
-    ]
 
     def __init__(self, decision: DecisionRow, claim_ref: str) -> None:
         super().__init__()
@@ -97,6 +91,3 @@ class LetterScreen(AppScreen):
                 recorded_checklist(d.checklist, tr),
             )
         )
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -56,11 +56,11 @@ class LogScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="log.back"),
         Binding("slash", "filter", N_("Filter"), id="log.filter"),
         Binding("x", "clear", N_("Clear"), id="log.clear"),
         Binding("f", "figures", N_("Figures"), id="log.figures"),
         Binding("R", "review", N_("Review sample"), id="log.review"),
+        Binding("e", "effects", N_("Effects"), id="log.effects"),
         Binding("enter", "open_entry", N_("Open"), show=False, id="log.open"),
     ]
 
@@ -98,6 +98,11 @@ class LogScreen(AppScreen):
 
     def on_screen_resume(self) -> None:
         self.reload(keep_cursor=True)
+
+    def others_acted(self, changes: list[object]) -> None:
+        """Another agent's act (ui/app.py follows them) shows without a key press."""
+        if self.is_current and changes:
+            self.reload(keep_cursor=True)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -172,9 +177,6 @@ class LogScreen(AppScreen):
 
     # --- actions ----------------------------------------------------------
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_clear(self) -> None:
         self._apply(LogFilter())
 
@@ -193,6 +195,11 @@ class LogScreen(AppScreen):
 
         self.app.push_screen(LogFilterScreen(self.filter), chosen)
 
+    def action_effects(self) -> None:
+        from guarantee_tui.ui.screens.effects import open_effects
+
+        open_effects(self)
+
     def action_figures(self) -> None:
         from guarantee_tui.ui.screens.figures import FiguresScreen
 
@@ -201,7 +208,7 @@ class LogScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             return self.gapp.actor_role == "supervisor"
-        return True
+        return super().check_action(action, parameters)
 
     def action_review(self) -> None:
         from guarantee_tui.ui.screens.prompt import PromptScreen

@@ -105,7 +105,6 @@ class LogEntryScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="entry.back"),
         Binding("o", "reopen", N_("Reopen"), id="entry.reopen"),
         Binding("a", "review(1)", N_("Agree"), id="entry.agree"),
         Binding("d", "review(0)", N_("Disagree"), id="entry.disagree"),
@@ -184,10 +183,7 @@ class LogEntryScreen(AppScreen):
                 return None
             if action == "reopen":
                 return loaded.current is not None and loaded.current.status != "open"
-        return True
-
-    def action_back(self) -> None:
-        self.dismiss()
+        return super().check_action(action, parameters)
 
     def action_reopen(self) -> None:
         from guarantee_tui.services.reopen import reopen

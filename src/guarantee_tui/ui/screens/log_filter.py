@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from guarantee_tui.i18n import N_
 from guarantee_tui.presentation import log_action_label
 from guarantee_tui.services.log import ACTIONS, LogFilter
 from guarantee_tui.ui.base import AppModal
@@ -41,10 +38,6 @@ class LogFilterScreen(AppModal[LogFilter | None]):
     LogFilterScreen Horizontal { height: auto; align-horizontal: right; }
     LogFilterScreen Button { margin-left: 2; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Cancel"), id="filter.cancel"),
-    ]
 
     def __init__(self, current: LogFilter) -> None:
         super().__init__()
@@ -147,5 +140,5 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         )
 
     @on(Button.Pressed, "#filter-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

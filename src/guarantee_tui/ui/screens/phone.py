@@ -155,7 +155,7 @@ def render_card(
         style = status_style(result.status)
         line = Text()
         line.append(f"{status_mark(result.status)} ", style=style)
-        line.append(tr(CONDITION_LABELS[result.id]), style=f"bold {style}")
+        line.append(tr.render(CONDITION_LABELS[result.id]), style=f"bold {style}")
         line.append(" — ")
         line.append(tr.render(result.evidence))
         parts.append(line)
@@ -225,15 +225,12 @@ class PhoneScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="phone.back"),
         Binding("slash", "search", N_("Search"), id="phone.search"),
         Binding("n", "note", N_("Call note"), id="phone.note"),
         Binding("t", "advice_language", N_("Switch language"), id="phone.language"),
         Binding("d", "letter", N_("Letter"), id="phone.letter"),
         Binding("c", "claim", N_("Claim"), id="phone.claim"),
         Binding("p", "search", N_("Search"), show=False, id="phone.p"),
-        Binding("j", "scroll_card(1)", N_("Down"), show=False, id="phone.card_down"),
-        Binding("k", "scroll_card(-1)", N_("Up"), show=False, id="phone.card_up"),
     ]
 
     def __init__(self) -> None:
@@ -248,7 +245,6 @@ class PhoneScreen(AppScreen):
         self._lookup_seq = 0
         self._card_seq = 0
         self._card_ref: str | None = None
-        self._searching = False
 
     # --- layout -----------------------------------------------------------
 
@@ -325,7 +321,6 @@ class PhoneScreen(AppScreen):
     def _search(self, value: str) -> None:
         self._lookup_seq += 1
         seq = self._lookup_seq
-        self._searching = True
         self.run_db(
             lambda db: phone.lookup(db, value),
             lambda found: self._found(seq, found),
@@ -335,7 +330,6 @@ class PhoneScreen(AppScreen):
     def _found(self, seq: int, found: Lookup) -> None:
         if seq != self._lookup_seq:
             return  # a newer search was asked for
-        self._searching = False
         self.lookup = found
         self._fill(found)
         self._layout()
@@ -459,10 +453,7 @@ class PhoneScreen(AppScreen):
             return card is not None and bool(card.claims)
         if action == "letter":
             return card is not None and card.latest_decided is not None
-        return True
-
-    def action_back(self) -> None:
-        self.dismiss()
+        return super().check_action(action, parameters)
 
     def action_search(self) -> None:
         box = self.query_box
@@ -481,8 +472,11 @@ class PhoneScreen(AppScreen):
     def _selected(self) -> None:
         self.query_one("#phone-card", VerticalScroll).focus()
 
-    def action_scroll_card(self, delta: int) -> None:
-        self.query_one("#phone-card", VerticalScroll).scroll_relative(y=delta, animate=False)
+    def action_down(self) -> None:
+        self.query_one("#phone-card", VerticalScroll).scroll_relative(y=1, animate=False)
+
+    def action_up(self) -> None:
+        self.query_one("#phone-card", VerticalScroll).scroll_relative(y=-1, animate=False)
 
     def action_advice_language(self) -> None:
         self.advice_in_ui = not self.advice_in_ui

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
-from guarantee_tui.i18n import N_
 from guarantee_tui.ui.base import AppModal
 
 
@@ -26,10 +22,6 @@ class PromptScreen(AppModal[str | None]):
     PromptScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     PromptScreen Button { margin-left: 2; }
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", N_("Cancel"), id="prompt.cancel"),
-    ]
 
     def __init__(self, question: str, *, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -68,5 +60,5 @@ class PromptScreen(AppModal[str | None]):
         self.dismiss(value)
 
     @on(Button.Pressed, "#prompt-cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

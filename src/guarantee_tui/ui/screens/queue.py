@@ -3,14 +3,20 @@
 Only the count and the visible pages are loaded, in workers; the table paints
 placeholders until a page arrives. Filters and sorting run in SQL over the
 stored verdicts.
+
+Each claim shows who works it and since when (services/leases.py); `n`
+takes the next free claim of the agent's markets and opens it, `h` shows
+only the agent's own claims, then only those nobody holds. Other agents'
+acts reload the list as they happen (ui/app.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from guarantee_tui.filters import SORT_COLUMNS, QueueFilter, QueueRow, QueueSort
-from guarantee_tui.i18n import N_
+from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.presentation import (
@@ -34,7 +40,9 @@ from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
+    from guarantee_tui.services.events import Change
     from guarantee_tui.services.first_page import FirstPage
+    from guarantee_tui.services.leases import Holding
 
 STATUS_CYCLE: tuple[frozenset[str], ...] = (
     frozenset(),
@@ -48,6 +56,11 @@ VERDICT_CYCLE: tuple[frozenset[str], ...] = (
     frozenset({"pending"}),
     frozenset({"not_eligible"}),
 )
+# Who holds the claims shown: everyone's, the agent's own, nobody's.
+HELD_CYCLE: tuple[str, ...] = ("all", "mine", "unheld")
+# From this width the holder's name and since when; below, their initials.
+HOLDER_WIDE = 100
+HOLDER_MAX = 24
 # Rows the table asks for at a time.
 PAGE_SIZE = 100
 SORT_CYCLE: tuple[str | None, ...] = (None, *SORT_COLUMNS)
@@ -77,15 +90,19 @@ class QueueScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First in the footer: what an agent working the queue does most.
+        Binding("n", "take_next", N_("Take next"), id="queue.next"),
         Binding("slash", "filter", N_("Filter"), id="queue.filter"),
         Binding("t", "cycle_status", N_("Status"), id="queue.status"),
         Binding("m", "cycle_market", N_("Market"), id="queue.market"),
         Binding("v", "cycle_verdict", N_("Verdict"), id="queue.verdict"),
         Binding("o", "cycle_sort", N_("Sort"), id="queue.sort"),
         Binding("O", "reverse_sort", N_("Reverse"), id="queue.reverse", show=False),
+        Binding("h", "cycle_held", N_("Held by"), id="queue.held", show=False),
         Binding("x", "clear_filters", N_("Clear"), id="queue.clear"),
         Binding("enter", "open_claim", N_("Open"), id="queue.open", show=False),
-        Binding("escape", "leave_filter", N_("Back to list"), id="queue.leave_filter", show=False),
+        # The shared "back": on the first screen, back from the filter box to the list.
+        Binding("escape", "back", N_("Back to list"), id="back", show=False),
     ]
 
     def __init__(self) -> None:
@@ -97,6 +114,11 @@ class QueueScreen(AppScreen):
         self._opening_page: FirstPage | None = None
         # The language the table's rows were written in.
         self._rows_language: str | None = None
+        # The holder column's width: as wide as the longest holder seen.
+        self._holder_width = 0
+        # The market filter is the agent's own until they choose one.
+        self._markets_chosen = False
+        self._wide_columns: bool | None = None
 
     # --- layout -----------------------------------------------------------
 
@@ -111,7 +133,8 @@ class QueueScreen(AppScreen):
         tr = self.tr
         return [
             Column("claim", tr("Claim"), width=11, priority=100),
-            Column("company", tr("Company"), width=None, min_width=12, priority=90),
+            # 11 wide at least: at 80 columns the holder's initials fit beside it.
+            Column("company", tr("Company"), width=None, min_width=11, priority=90),
             Column("market", tr("Mkt"), width=4, priority=70),
             Column("submitted", tr("Submitted"), width=12, priority=60),
             Column("age", tr("Days"), width=5, align="right", priority=35),
@@ -119,7 +142,19 @@ class QueueScreen(AppScreen):
             Column("verdict", tr("Verdict"), width=12, priority=80),
             Column("action", tr("Action"), width=9, priority=50),
             Column("refund", tr("Refund"), width=9, align="right", priority=40),
+            self._holder_column(),
         ]
+
+    def _names_fit(self) -> bool:
+        return self.app.size.width >= HOLDER_WIDE
+
+    def _holder_column(self) -> Column:
+        if not self._names_fit():
+            # Initials, under an at sign: the column 80 columns have room for.
+            return Column("holder", "@", width=2, priority=85)
+        title = self.tr("Held by")
+        width = min(max(cell_len(title), self._holder_width), HOLDER_MAX)
+        return Column("holder", title, width=width, priority=85)
 
     @property
     def table(self) -> LazyTable:
@@ -135,6 +170,7 @@ class QueueScreen(AppScreen):
         if self._opening_page is not None:
             self._first_page(self.filter, self.sort, self._opening_page)
             self._opening_page = None
+        self._wide_columns = self._names_fit()
         self.table.focus()
         self._stale_changed = 0
         self._stale_steps = 0
@@ -156,6 +192,27 @@ class QueueScreen(AppScreen):
 
     def on_screen_resume(self) -> None:
         self.reload(keep_cursor=True)
+
+    def on_resize(self) -> None:
+        # The holder column holds names or initials, after the width.
+        if self._names_fit() != self._wide_columns:
+            self._wide_columns = self._names_fit()
+            self.table.set_columns(self._columns())
+            if self._total is not None:
+                self._reset(self._total, keep_cursor=True)
+
+    def team_known(self) -> None:
+        """The agent's markets are known (ui/app.py): one market is the default filter."""
+        markets = self.gapp.actor_markets
+        if self._markets_chosen or markets is None or len(markets) != 1:
+            return
+        if self.filter.markets != markets:
+            self._set_filter(replace(self.filter, markets=frozenset(markets)))
+
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent took, gave back, decided or reopened a claim: shown now."""
+        if self.is_current and any(c.claim_ref is not None for c in changes):
+            self.reload(keep_cursor=True)
 
     # --- loading ----------------------------------------------------------
 
@@ -179,6 +236,7 @@ class QueueScreen(AppScreen):
         self._rows_language = self.tr.language
         table = self.table
         table.set_rows(table.reset(page.total), 0, [self._row(r) for r in page.rows])
+        self._fit_holders()
         self._show_summary()
 
     def _first_page_read(self, f: QueueFilter, sort: QueueSort, page: FirstPage) -> None:
@@ -229,6 +287,7 @@ class QueueScreen(AppScreen):
         def done(rows: list[QueueRow]) -> None:
             self._rows_language = self.tr.language
             self.table.set_rows(generation, start, [self._row(r) for r in rows])
+            self._fit_holders()
 
         def failed(error: BaseException) -> bool:
             self.table.forget_request(generation, start)
@@ -264,8 +323,28 @@ class QueueScreen(AppScreen):
                 verdict,
                 action_label(r.action, tr) if r.action else "",
                 tr.number(r.refund_credits) if r.refund_credits is not None else "—",
+                self._holder_cell(r),
             ),
         )
+
+    def _holder_cell(self, r: QueueRow) -> Text:
+        # Leases run on the database's clock, which the desk's own follows.
+        if r.holder is None or r.held_until is None or r.held_until <= datetime.now(UTC):
+            return Text("")
+        style = "bold" if self.gapp.is_me(r.holder) else ""
+        if not self._names_fit():
+            return Text(initials(r.holder), style=style)
+        at = since(r.held_since or r.held_until, self.tr)
+        cell = Text(self.tr("{agent} {since}", agent=r.holder, since=at), style=style)
+        self._holder_width = max(self._holder_width, cell.cell_len)
+        return cell
+
+    def _fit_holders(self) -> None:
+        """Widens the holder column to the longest holder now loaded."""
+        table = self.table
+        column = next(c for c in table.columns if c.key == "holder")
+        if self._names_fit() and column.width != self._holder_column().width:
+            table.set_columns(self._columns())
 
     # --- the summary line -------------------------------------------------
 
@@ -280,6 +359,10 @@ class QueueScreen(AppScreen):
         parts.append(tr("status: {value}", value=self._describe(f.statuses, "status")))
         parts.append(tr("market: {value}", value=", ".join(sorted(f.markets)) or tr("all")))
         parts.append(tr("verdict: {value}", value=self._describe(f.verdicts, "verdict")))
+        if f.held_by is not None:
+            parts.append(tr("held: {value}", value=tr("mine")))
+        elif f.unheld:
+            parts.append(tr("held: {value}", value=tr("by nobody")))
         if f.text:
             parts.append(tr("text: {value}", value=f.text))
         sort = self.sort
@@ -324,7 +407,41 @@ class QueueScreen(AppScreen):
             replace(self.filter, statuses=self._next(STATUS_CYCLE, self.filter.statuses))
         )
 
+    def action_cycle_held(self) -> None:
+        f = self.filter
+        current = "mine" if f.held_by is not None else "unheld" if f.unheld else "all"
+        held = HELD_CYCLE[(HELD_CYCLE.index(current) + 1) % len(HELD_CYCLE)]
+        self._set_filter(
+            replace(
+                f,
+                held_by=self.gapp.actor_name if held == "mine" else None,
+                unheld=held == "unheld",
+            )
+        )
+
+    def action_take_next(self) -> None:
+        # The market shown, when one is; else the agent's own markets.
+        market = next(iter(self.filter.markets)) if len(self.filter.markets) == 1 else None
+        agent, minutes = self.gapp.agent, self.gapp.lease_minutes
+
+        def taken(holding: Holding | None) -> None:
+            if holding is None:
+                self.notify(
+                    self.tr("No claim to take: every open claim is decided or held by someone."),
+                    markup=False,
+                )
+                return
+            self._open(holding.claim_ref)
+
+        def job(db: Any) -> Holding | None:
+            from guarantee_tui.services import leases
+
+            return leases.take_next(db, agent, market, minutes=minutes)
+
+        self.run_db(job, taken, group="take-next")
+
     def action_cycle_market(self) -> None:
+        self._markets_chosen = True
         self._set_filter(
             replace(self.filter, markets=self._next(MARKET_CYCLE, self.filter.markets))
         )
@@ -335,6 +452,7 @@ class QueueScreen(AppScreen):
         )
 
     def action_clear_filters(self) -> None:
+        self._markets_chosen = True
         self.query_one("#queue-filter", Input).value = ""
         self.sort = QueueSort()
         self.table.set_sort(None)
@@ -361,16 +479,16 @@ class QueueScreen(AppScreen):
         box.add_class("shown")
         box.focus()
 
-    def action_leave_filter(self) -> None:
+    def action_back(self) -> None:
         box = self.query_one("#queue-filter", Input)
         if not box.value:
             box.remove_class("shown")
         self.table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "leave_filter":
+        if action == "back":
             return self.query_one("#queue-filter", Input).has_focus
-        return True
+        return super().check_action(action, parameters)
 
     @on(Input.Changed, "#queue-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -398,3 +516,19 @@ class QueueScreen(AppScreen):
         from guarantee_tui.ui.screens.claim import open_claim
 
         open_claim(self, claim_ref)
+
+
+def since(moment: datetime, tr: Translator) -> str:
+    """When a lease began, in this desk's time: the time today, else date and time."""
+    local = moment.astimezone()
+    if local.date() == datetime.now(UTC).astimezone().date():
+        return tr.time(local)
+    return tr.moment(local)
+
+
+def initials(name: str) -> str:
+    """Two letters for a name ("Camille Laurent": "CL"; "Ana": "AN")."""
+    words = name.split()
+    if len(words) >= 2:
+        return (words[0][:1] + words[-1][:1]).upper()
+    return name[:2].upper()

@@ -35,7 +35,6 @@ class ReviewScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", N_("Back"), id="review.back"),
         Binding("enter", "open_entry", N_("Open"), id="review.open"),
     ]
 
@@ -122,9 +121,6 @@ class ReviewScreen(AppScreen):
             )
         if sample.entries:
             table.move_cursor(row=min(cursor, len(sample.entries) - 1))
-
-    def action_back(self) -> None:
-        self.dismiss()
 
     @on(DataTable.RowSelected)
     def action_open_entry(self) -> None:

@@ -92,12 +92,13 @@ class LazyTable(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="table.up"),
-        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="table.down"),
+        # The ids of the screens' moves (ui/base.py): one keymap entry rebinds both.
+        Binding("up,k", "cursor(-1)", N_("Up"), show=False, id="up"),
+        Binding("down,j", "cursor(1)", N_("Down"), show=False, id="down"),
         Binding("pageup", "page(-1)", N_("Page up"), show=False, id="table.page_up"),
         Binding("pagedown", "page(1)", N_("Page down"), show=False, id="table.page_down"),
-        Binding("home,g", "first", N_("First"), show=False, id="table.first"),
-        Binding("end,G", "last", N_("Last"), show=False, id="table.last"),
+        Binding("home,g", "first", N_("First"), show=False, id="first"),
+        Binding("end,G", "last", N_("Last"), show=False, id="last"),
         Binding("enter", "select", N_("Open"), show=False, id="table.open"),
     ]
 
@@ -152,7 +153,6 @@ class LazyTable(ScrollView, can_focus=True):
         self._placeholder = placeholder
         self._sort: tuple[str, bool] | None = None
         self._widths: list[tuple[Column, int]] = []
-        self.loading_count = True
         self._lines: dict[tuple[int, bool, int, int, int], Strip] = {}
         self._base_style: Style | None = None
 
@@ -187,7 +187,6 @@ class LazyTable(ScrollView, can_focus=True):
         self._pages.clear()
         self._requested.clear()
         self._count = count
-        self.loading_count = False
         self.virtual_size = Size(self._total_width(), count + 1)
         self.cursor_row = min(self.cursor_row, max(count - 1, 0))
         if not keep_rows:

@@ -1,11 +1,16 @@
 """The header line of every screen: who works, on which database, in which
-language, and for each market whether its phone line is open, the time
-there, and when the line next opens or closes.
+language, the link to the marketplace, and for each market whether its
+phone line is open, the time there, and when the line next opens or closes.
 
-The lines are told as fully as the width allows: "FR ● open, 14:05 → closes
-17:00" on a wide terminal, "FR ● open 14:05 → 17:00" on a medium one,
-"FR ● 14:05→17:00" at 80 columns (the mark and its colour tell open from
-closed). Computing them does no I/O (holidays are in memory).
+Everything is told as fully as the width allows, and the least useful words
+go first when it does not: "FR ● open, 14:05 → closes 17:00" on a wide
+terminal, "FR ● open 14:05 → 17:00" on a medium one, "FR ● 14:05→17:00" at
+80 columns (the mark and its colour tell open from closed); "marketplace:
+connected · 3 waiting · 1 failed", then "● connected · 3 waiting · 1 failed",
+then without the zero counts, then the mark and the count that matters
+most; the language's name, then the database's, then the agent's role,
+before any of the agent's name is cut. Computing it does no I/O (holidays are in memory; the app
+counts the effects in a worker, ui/link.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from guarantee_tui.i18n import LANGUAGE_NAMES, N_, Translator
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.presentation import role_label
 from guarantee_tui.services.hours import LineStatus, when
+from guarantee_tui.ui.link import NO_TOKEN, OFF, ON, REJECTED, LinkStatus
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,6 +39,74 @@ MEDIUM: Final = {True: N_("open {time} → {next}"), False: N_("closed {time} �
 WITHOUT_NEXT: Final = {True: N_("open {time}"), False: N_("closed {time}")}
 # The left part keeps at least this many cells when the lines must be cut short.
 LEFT_MIN: Final = 10
+LINK_STATES: Final = {
+    OFF: N_("not connected"),
+    NO_TOKEN: N_("no token"),
+    ON: N_("connected"),
+    REJECTED: N_("token rejected (401)"),
+}
+LINK_MARKS: Final = {
+    OFF: ("○", "dim"),
+    NO_TOKEN: ("✘", "red"),
+    ON: ("●", "green"),
+    REJECTED: ("✘", "red"),
+}
+# (left part, link, lines), the most useful first: the first that fits is shown.
+LAYOUTS: Final = (
+    ("brand", "full", "full"),
+    ("full", "full", "full"),
+    ("full", "medium", "full"),
+    ("full", "full", "medium"),
+    ("full", "medium", "medium"),
+    ("full", "compact", "medium"),
+    ("full", "medium", "short"),
+    ("full", "compact", "short"),
+    ("database", "medium", "short"),
+    ("database", "compact", "short"),
+    ("agent", "compact", "short"),
+    ("name", "compact", "short"),
+    ("agent", "minimal", "short"),
+    ("name", "minimal", "short"),
+)
+
+
+def link_text(status: LinkStatus, tr: Translator, verbosity: str) -> Text:
+    """The marketplace link: "marketplace: connected · 3 waiting · 1 failed"
+    (verbosity "full"), "● connected · 3 waiting · 1 failed" ("medium"), the
+    same without zero counts ("compact"), "● 1 failed" ("minimal")."""
+    mark, style = LINK_MARKS[status.state]
+    word = tr(LINK_STATES[status.state])
+    counts: list[Text] = []
+    if status.waiting is not None and (status.waiting or verbosity in ("full", "medium")):
+        counts.append(Text(tr("{n} waiting", n=tr.number(status.waiting))))
+    # Failures matter only where something is sent.
+    shows_failed = status.state != OFF or bool(status.failed)
+    if (
+        status.failed is not None
+        and shows_failed
+        and (status.failed or verbosity in ("full", "medium"))
+    ):
+        counts.append(
+            Text(
+                tr("{n} failed", n=tr.number(status.failed)),
+                style="bold red" if status.failed else "",
+            )
+        )
+    text = Text()
+    if verbosity == "full":
+        text.append(tr("marketplace: {state}", state=word), style=style)
+    else:
+        text.append(mark, style=style)
+        text.append(" ")
+        if verbosity == "minimal" and counts:
+            # The count that matters most: the failures, else what waits.
+            text.append_text(counts[-1])
+            return text
+        text.append(word, style=style)
+    for count in counts:
+        text.append(" · ")
+        text.append_text(count)
+    return text
 
 
 def line_text(status: LineStatus, now: datetime, tr: Translator, verbosity: str) -> Text:
@@ -91,6 +165,7 @@ class TopBar(Static):
             app.agent,
             app.actor_role,
             app.database_name,
+            app.link.status,
             self.size.width,
         )
 
@@ -102,27 +177,34 @@ class TopBar(Static):
         app = cast("GuaranteeApp", self.app)
         self._painted = self._signature()
         tr = app.tr
-        agent = app.agent or tr("no agent")
-        left = Text()
-        if self.size.width >= 100:
-            left.append("guarantee-tui", style="bold")
-            left.append("  ")
-        left.append(tr("{agent} ({role})", agent=agent, role=role_label(app.actor_role, tr)))
-        left.append(" · ")
-        left.append(app.database_name or "…")
-        left.append(" · ")
-        left.append(LANGUAGE_NAMES[tr.language])
+        agent = tr(
+            "{agent} ({role})",
+            agent=app.agent or tr("no agent"),
+            role=role_label(app.actor_role, tr),
+        )
+        parts = (agent, app.database_name or "…", LANGUAGE_NAMES[tr.language])
+        lefts = {
+            "brand": Text.assemble(("guarantee-tui", "bold"), "  ", " · ".join(parts)),
+            "full": Text(" · ".join(parts)),
+            "database": Text(" · ".join(parts[:2])),
+            "agent": Text(parts[0]),
+            # Without the role, which the person knows.
+            "name": Text(app.agent or tr("no agent")),
+        }
         now = app.now()
         # Worked out in a worker by the app (holiday calendars take a while the
         # first time); until then the line shows without them.
         statuses = app.line_statuses() or []
         width = self.size.width - 2 if self.size.width else 78
-        right = Text()
-        for verbosity in ("full", "medium", "short"):
-            right = lines_text(statuses, now, tr, verbosity)
+        for left_form, link_form, lines_form in LAYOUTS:
+            left = lefts[left_form]
+            right = Text.assemble(
+                link_text(app.link.status, tr, link_form), lines_text(statuses, now, tr, lines_form)
+            )
             if left.cell_len + right.cell_len + 1 <= width:
                 break
         if left.cell_len + right.cell_len + 1 > width:
+            left = left.copy()
             left.truncate(max(width - right.cell_len - 1, LEFT_MIN), overflow="ellipsis")
         gap = max(width - left.cell_len - right.cell_len, 1)
         self.update(Text.assemble(left, " " * gap, right))

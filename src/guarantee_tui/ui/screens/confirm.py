@@ -1,0 +1,54 @@
+"""A yes-or-no question before an act that others will see (taking a claim over)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static
+
+from guarantee_tui.ui.base import AppModal
+
+
+class ConfirmScreen(AppModal[bool | None]):
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 70; max-width: 95%; height: auto;
+        border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmScreen Button { margin-left: 2; }
+    """
+
+    def __init__(self, question: str, yes: str) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), id="confirm-question")
+            with Horizontal():
+                yield Button(id="confirm-no")
+                yield Button(variant="warning", id="confirm-yes")
+
+    def on_mount(self) -> None:
+        # Enter on the focused button says yes: the question was the point.
+        self.query_one("#confirm-yes", Button).focus()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.query_one("#confirm-yes", Button).label = self.with_key(self.yes, "enter")
+        self.query_one("#confirm-no", Button).label = self.with_key(
+            self.tr("Cancel"), self.bound_key("cancel")
+        )
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no(self) -> None:
+        self.action_cancel()

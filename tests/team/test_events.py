@@ -1,0 +1,38 @@
+"""The change feed: another agent's acts, as they happen, on both backends."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from guarantee_tui.services import decisions, events, leases
+from guarantee_tui.services.events import Change
+from tests.builders import AT
+from tests.team.conftest import add_claim
+
+
+def _collect(feed: events.Feed, *actions: str) -> list[Change]:
+    """What the feed brings until each of `actions` came (or it stays silent)."""
+    seen: list[Change] = []
+    while not set(actions) <= {c.action for c in seen}:
+        came = feed.wait(5.0)
+        if not came:
+            break
+        seen += came
+    return seen
+
+
+def test_acts_and_leases_come_through_the_feed(engine: Engine) -> None:
+    ref = add_claim(engine, "A")
+    add_claim(engine, "B")
+    with events.follow(engine) as feed:
+        assert leases.take(engine, ref, "Ana").holder == "Ana"
+        decisions.decide(engine, ref, "reject", reason="no", agent="Ana", at=AT)
+        seen = _collect(feed, "take", "reject")
+        assert ("CL-A", "take", "Ana") in {(c.claim_ref, c.action, c.agent) for c in seen}
+        decided = [c for c in seen if c.action == "reject"]
+        assert [(c.claim_ref, c.agent, c.seq) for c in decided] == [("CL-A", "Ana", 1)]
+        leases.take(engine, "CL-B", "Bruno")
+        later = [(c.claim_ref, c.action) for c in _collect(feed, "take")]
+        # On PostgreSQL the decision's end of the lease may come first.
+        assert later[-1] == ("CL-B", "take")
+        assert set(later[:-1]) <= {("CL-A", "release")}

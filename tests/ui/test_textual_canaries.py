@@ -1,0 +1,197 @@
+"""Canaries: each Textual private the app relies on, checked against the installed Textual.
+
+The app reaches past Textual's public API in a few places, each for a reason
+given where it does. A Textual release may change any of them without notice;
+these tests then fail, naming the private and the module of ours to revisit,
+instead of the app quietly going wrong (English descriptions, keys a keymap
+no longer moves, a footer rebuilt on every focus change, a cropped table).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from typing import Any, ClassVar
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.command import CommandPalette
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from guarantee_tui.i18n import translator
+from guarantee_tui.ui.bindings import translate_bindings
+from guarantee_tui.ui.widgets.footer import AppFooter
+
+
+def source_hash(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+class Keys(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x", "mark", "Clear mark", id="canary.clear"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("canary")
+        yield AppFooter()
+
+    def action_mark(self) -> None:
+        self.app.exit("marked")
+
+
+class KeysApp(App[str]):
+    def on_mount(self) -> None:
+        self.push_screen(Keys())
+
+
+# --- DOMNode._bindings (ui/bindings.py translate_bindings) ---------------------
+
+
+async def test_a_nodes_own_bindings_are_what_textual_dispatches_and_shows() -> None:
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(getattr(screen, "_bindings", None), BindingsMap), (
+            "Textual no longer keeps a node's bindings in `_bindings`: "
+            "ui/bindings.py translate_bindings cannot translate key descriptions"
+        )
+        # Declared in an English string; our translation of "Clear mark".
+        screen._bindings.key_to_bindings["x"] = [
+            Binding("x", "mark", "Effacer la marque", id="canary.clear")
+        ]
+        screen.refresh_bindings()
+        await pilot.pause()
+        shown = {a.binding.description for a in screen.active_bindings.values()}
+        assert "Effacer la marque" in shown, (
+            "Textual no longer reads `_bindings` for the active bindings: the footer, "
+            "help and palette would stay in English (ui/bindings.py)"
+        )
+
+
+# --- App._keymap (ui/base.py AppModal.bound_key) --------------------------------
+
+
+async def test_the_apps_keymap_is_kept_in__keymap_and_moves_a_nodes_keys() -> None:
+    app = KeysApp()
+    async with app.run_test() as pilot:
+        app.set_keymap({"canary.clear": "f5"})
+        assert getattr(app, "_keymap", None) == {"canary.clear": "f5"}, (
+            "Textual no longer keeps the keymap in App._keymap: ui/base.py "
+            "AppModal.bound_key would name the default key on the dialogs' buttons"
+        )
+        moved = app.screen._bindings.copy()
+        moved.apply_keymap(app._keymap)
+        assert "f5" in moved.key_to_bindings and "x" not in moved.key_to_bindings
+        await pilot.press("f5")
+    assert app.return_value == "marked"
+
+
+# --- widgets._footer.FooterKey (ui/widgets/footer.py AppFooter) -----------------
+
+
+def test_footer_keys_are_textuals_private_footerkey_with_a_compact_reactive() -> None:
+    from textual.widgets import _footer
+
+    key_class = getattr(_footer, "FooterKey", None)
+    assert key_class is not None, (
+        "textual.widgets._footer.FooterKey is gone: ui/widgets/footer.py builds keys with it"
+    )
+    assert isinstance(key_class.__dict__.get("compact"), Reactive), (
+        "FooterKey.compact is no longer a reactive: ui/widgets/footer.py sets it"
+    )
+    assert callable(getattr(Footer, "bindings_changed", None)), (
+        "Footer.bindings_changed is gone: ui/widgets/footer.py overrides it to "
+        "keep the footer when its keys have not changed"
+    )
+    assert "bindings_changed" in inspect.getsource(Footer.on_mount), (
+        "Footer no longer subscribes bindings_changed to the screen's signal: "
+        "ui/widgets/footer.py's override would never run"
+    )
+
+
+async def test_the_footer_shows_translated_keys_and_the_palette_key_apart() -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = KeysApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        translate_bindings(app.screen, translator("fr"))
+        translate_bindings(app, translator("fr"))
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        footer = app.screen.query_one(AppFooter)
+        keys = list(footer.query(FooterKey))
+        assert keys, "Footer.compose no longer yields FooterKey widgets"
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert len(palette) == 1, (
+            "Footer no longer marks the palette's key with -command-palette: "
+            "ui/widgets/footer.py leaves that key as built"
+        )
+        assert footer._keys(app.screen), "AppFooter sees no keys"
+        assert all(key.compact == footer.compact for key in keys if key not in palette)
+
+
+# --- DataTable._update_dimensions, _update_count (ui/widgets/small_table.py) ---
+
+
+def test_datatable_still_measures_new_rows_in__update_dimensions() -> None:
+    method = getattr(DataTable, "_update_dimensions", None)
+    assert method is not None, (
+        "DataTable._update_dimensions is gone: ui/widgets/small_table.py overrides it"
+    )
+    assert list(inspect.signature(method).parameters) == ["self", "new_rows"], (
+        "DataTable._update_dimensions changed its parameters: revisit ui/widgets/small_table.py"
+    )
+    # The render caches are keyed on this count, which SmallTable bumps.
+    assert "self._update_count," in inspect.getsource(DataTable._render_line_in_row), (
+        "DataTable's row render cache is no longer keyed on _update_count: "
+        "ui/widgets/small_table.py's bump no longer redraws cropped cells"
+    )
+
+
+# --- CommandPalette's "No matches found" (ui/palette.py) ------------------------
+
+# Textual 8.2.8's; ui/palette.py re-implements this method with the sentence translated.
+NO_MATCHES_SOURCE = "0bc07d1794718e89d73d75d9d5cff5123c4dde7ffc68e68ffe0b6bf133ae53f2"
+
+
+def test_the_palettes_no_match_method_is_the_one_ui_palette_reimplements() -> None:
+    assert source_hash(CommandPalette._start_no_matches_countdown) == NO_MATCHES_SOURCE, (
+        "Textual changed CommandPalette._start_no_matches_countdown: compare it with "
+        "ui/palette.py Palette._start_no_matches_countdown, update that copy, then this hash"
+    )
+    for name in (
+        "_stop_no_matches_countdown",
+        "_NO_MATCHES",
+        "_NO_MATCHES_COUNTDOWN",
+        "_list_visible",
+    ):
+        assert hasattr(CommandPalette, name), (
+            f"CommandPalette.{name} is gone: ui/palette.py uses it"
+        )
+    assert "placeholder" in inspect.signature(CommandPalette.__init__).parameters
+
+
+# --- the actions the app overrides by name (ui/app.py) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "why"),
+    [
+        ("command_palette", "opens our translated Palette"),
+        ("help_quit", "says in the UI language how to quit"),
+    ],
+)
+def test_textual_still_runs_the_actions_the_app_overrides(action: str, why: str) -> None:
+    keys = {binding.action for _key, binding in BindingsMap(App.BINDINGS)}
+    assert callable(getattr(App, f"action_{action}", None)), (
+        f"App.action_{action} is gone: GuaranteeApp overrides it ({why})"
+    )
+    if action == "help_quit":
+        assert action in keys, "Textual no longer binds ctrl+c to help_quit"
+    else:
+        assert "self.push_screen(CommandPalette(" in inspect.getsource(App.action_command_palette)
