@@ -77,6 +77,8 @@ class MarketplaceLink:
         self._lock = threading.Lock()
         self._dispatcher: Dispatcher | None = None
         self._counting = False
+        # Asked while a count was under way: that count may predate the change.
+        self._recount = False
         self._pulling = False
         self._last_pull_error: str | None = None
         self._started = False
@@ -110,7 +112,8 @@ class MarketplaceLink:
                 self._dispatcher.stop()
 
     def wake(self) -> None:
-        """The app has just committed effects: send them now, not at the next poll."""
+        """The app has just committed effects: count and send them now, not at the next poll."""
+        self.count()
         with self._lock:
             if self._dispatcher is not None:
                 self._dispatcher.wake()
@@ -169,12 +172,13 @@ class MarketplaceLink:
     def count(self) -> None:
         """Reads the counts again in a worker (one at a time)."""
         if self._counting:
+            self._recount = True
             return
         self._counting = True
         from guarantee_tui.services.effect_view import link_counts
 
         def failed(error: BaseException) -> bool:
-            self._counting = False
+            self._counting = self._recount = False
             return True  # the screens tell about the database; the header keeps its last counts
 
         self.app.run_db(
@@ -187,6 +191,9 @@ class MarketplaceLink:
         if status != self.status:
             self.status = status
             self.app.refresh_header()
+        if self._recount:
+            self._recount = False
+            self.count()
 
     # --- pulling ----------------------------------------------------------
 

@@ -198,9 +198,15 @@ class LogEntryScreen(AppScreen):
             if not reason:
                 return
             agent, at = self.gapp.agent, self.gapp.now()
+
+            def reopened(_result: object) -> None:
+                # Withdrawing the decision's effects is committed: sent now.
+                self.gapp.link.wake()
+                self._done(self.tr("Claim {ref} reopened.", ref=claim_ref))
+
             self.run_db(
                 lambda db: reopen(db, claim_ref, reason=reason, agent=agent, at=at),
-                lambda done: self._done(self.tr("Claim {ref} reopened.", ref=claim_ref)),
+                reopened,
                 group=f"reopen-{claim_ref}",
             )
 
