@@ -78,11 +78,15 @@ def bare() -> None:
 
 
 def busy(app: Any) -> bool:
-    """Whether the app has database or background work under way."""
+    """Whether the app has database or background work under way (not counting
+    the workers that run as long as the app: sending, following others' acts)."""
     from textual.worker import WorkerState
 
+    from guarantee_tui.ui.link import LIFELONG
+
     return app.database is None or any(
-        w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers
+        w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group not in LIFELONG
+        for w in app.workers
     )
 
 

@@ -31,6 +31,10 @@ The office hours of the support lines are set in the config file only::
     [keymap]
     "queue.filter" = "f"
     down = ["down", "j", "n"]
+
+    # Team mode: how long a claim stays taken without activity (1 to 1440).
+    [team]
+    lease_minutes = 15
 """
 
 from __future__ import annotations
@@ -68,9 +72,12 @@ HOURS_KEYS: Final = ("holidays", "closures")
 KEYMAP_KEY: Final = "keymap"
 # The marketplace's link, read by platform/settings.py.
 MARKETPLACE_KEY: Final = "marketplace"
-# Team mode: `[team] lease_minutes`, read by `lease_minutes`.
+# Team mode: `[team] lease_minutes`, read by `team_lease_minutes`.
 TEAM_KEY: Final = "team"
+LEASE_KEY: Final = "lease_minutes"
 DEFAULT_LEASE_MINUTES: Final = 15
+# A day: a longer lease would keep a claim from the team long after its agent left.
+MAX_LEASE_MINUTES: Final = 24 * 60
 
 
 class ConfigError(UserError):
@@ -123,6 +130,8 @@ class Settings:
     agent: str | None = None
     hours: HoursSettings = field(default_factory=HoursSettings)
     keymap: KeymapSettings = field(default_factory=KeymapSettings)
+    # How long a claim stays taken without activity (`[team] lease_minutes`).
+    lease_minutes: int = DEFAULT_LEASE_MINUTES
 
 
 def config_path() -> Path:
@@ -158,7 +167,10 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
             raise ConfigError(
                 str(path),
                 key,
-                N_("unknown setting (known: db, lang, agent, holidays, closures, keymap)"),
+                N_(
+                    "unknown setting (known: db, lang, agent, holidays, closures, keymap, "
+                    "marketplace, team)"
+                ),
             )
         if not isinstance(value, str):
             raise ConfigError(str(path), key, N_("must be a string"))
@@ -198,6 +210,7 @@ def load_settings(
         agent=values.get("agent") or _login_name(),
         hours=hours_settings(data, str(path)),
         keymap=keymap_settings(data, str(path)),
+        lease_minutes=team_lease_minutes(data, str(path)),
     )
 
 
@@ -271,20 +284,32 @@ def keymap_settings(data: Mapping[str, Any], source: str = "-") -> KeymapSetting
     return KeymapSettings(MappingProxyType(keys), source)
 
 
-def lease_minutes(path: Path | None = None) -> int:
-    """How long a claim stays taken without activity: `[team] lease_minutes`."""
-    source = path or config_path()
-    team = _read(source).get(TEAM_KEY, {})
+def team_lease_minutes(data: Mapping[str, Any], source: str = "-") -> int:
+    """The config file's `[team] lease_minutes`, checked: a whole number of minutes
+    from 1 to a day (a bad one is refused at start, naming the setting and the file)."""
+    team = data.get(TEAM_KEY, {})
     if not isinstance(team, Mapping):
-        raise ConfigError(str(source), TEAM_KEY, N_("must be a table"))
-    value = team.get("lease_minutes", DEFAULT_LEASE_MINUTES)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 60:
+        raise ConfigError(source, TEAM_KEY, N_("must be a table"))
+    for key in team:
+        if key != LEASE_KEY:
+            raise ConfigError(
+                source, f"{TEAM_KEY}.{key}", N_("unknown setting (known: lease_minutes)")
+            )
+    value = team.get(LEASE_KEY, DEFAULT_LEASE_MINUTES)
+    # TOML gives bool, float and str apart from int; true is not a number of minutes.
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_LEASE_MINUTES:
         raise ConfigError(
-            str(source),
-            f"{TEAM_KEY}.lease_minutes",
+            source,
+            f"{TEAM_KEY}.{LEASE_KEY}",
             N_("must be a whole number of minutes from 1 to 1440"),
         )
     return value
+
+
+def lease_minutes(path: Path | None = None) -> int:
+    """How long a claim stays taken without activity: `[team] lease_minutes`."""
+    source = path or config_path()
+    return team_lease_minutes(_read(source), str(source))
 
 
 def _login_name() -> str | None:

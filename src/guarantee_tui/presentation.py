@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import Action, Status, Verdict
+from guarantee_tui.text import visible
 
 _STATUS = {
     Status.MET: N_("met"),
@@ -51,7 +52,7 @@ _CLAIM_STATUS = {
 
 
 def claim_status_label(status: str, tr: Translator) -> str:
-    return tr(_CLAIM_STATUS.get(status, status))
+    return tr(_CLAIM_STATUS[status]) if status in _CLAIM_STATUS else visible(status)
 
 
 _VERDICT_STYLE = {
@@ -96,7 +97,7 @@ _LOG_ACTION = {
 
 
 def log_action_label(action: str, tr: Translator) -> str:
-    return tr(_LOG_ACTION.get(action, action))
+    return tr(_LOG_ACTION[action]) if action in _LOG_ACTION else visible(action)
 
 
 _EFFECT_KIND = {
@@ -109,11 +110,11 @@ _EFFECT_KIND = {
 
 def effect_kind_label(kind: str, tr: Translator) -> str:
     """What an effect on the marketplace does ("credit adjustment", "letter")."""
-    return tr(_EFFECT_KIND.get(kind, kind))
+    return tr(_EFFECT_KIND[kind]) if kind in _EFFECT_KIND else visible(kind)
 
 
 _ROLE = {"agent": N_("agent"), "supervisor": N_("supervisor")}
 
 
 def role_label(role: str, tr: Translator) -> str:
-    return tr(_ROLE.get(role, role))
+    return tr(_ROLE[role]) if role in _ROLE else visible(role)

@@ -6,13 +6,16 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from guarantee_tui.cli import main
 from guarantee_tui.policy import ConditionId
+from guarantee_tui.services import checks
+from guarantee_tui.store.models import Claim, ContactPurchase
 from tests.builders import claim_for, eligible_professional, tagged, with_purchase
 from tests.store.helpers import insert
 
@@ -168,3 +171,66 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+# --- dates the policy would overflow on, written into the database by hand -----------
+
+
+@pytest.fixture
+def far_dates(database: str, engine: Engine) -> str:
+    """CL-FAR submitted on 9999-12-31 and CL-OLD with a purchase in year 2: what an
+    import refuses, written past it."""
+    far = tagged(eligible_professional(), "F")
+    insert(engine, far, replace(claim_for(far), ref="CL-FAR"), email="far@x.fr")
+    old = tagged(eligible_professional(), "O")
+    insert(engine, old, replace(claim_for(old), ref="CL-OLD"), email="old@x.fr")
+    with engine.begin() as conn:
+        conn.execute(
+            update(Claim)
+            .where(Claim.ref == "CL-FAR")
+            .values(submitted_at=datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC))
+        )
+        conn.execute(
+            update(ContactPurchase)
+            .where(ContactPurchase.ref == "O-L-01")
+            .values(purchased_at=datetime(2, 1, 1, tzinfo=UTC))
+        )
+    return database
+
+
+FAR = (
+    "Claim CL-FAR: submitted_at is 9999-12-31 23:59:59 UTC, outside the accepted range, "
+    "2000-01-01 to 2100-12-31. The database holds a date no import accepts: correct it there.\n"
+)
+OLD = (
+    "Claim CL-OLD: contact_purchases[O-L-01].purchased_at is 0002-01-01 00:00:00 UTC, "
+    "outside the accepted range, 2000-01-01 to 2100-12-31. The database holds a date no "
+    "import accepts: correct it there.\n"
+)
+
+
+def test_a_claim_with_a_date_outside_the_window_is_exit_2_naming_the_field(
+    far_dates: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for ref, message in (("CL-FAR", FAR), ("CL-OLD", OLD)):
+        for output in ((), ("--json",)):
+            status, out, err = run(capsys, "check", ref, "--at", AT, *output, "--db", far_dates)
+            assert (status, out, err) == (2, "", message)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_check_all_checks_every_other_claim_and_names_those_it_cannot(
+    far_dates: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    parallel: bool,
+) -> None:
+    if parallel:
+        # Slices of one claim, in worker processes.
+        monkeypatch.setattr(checks, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(checks, "SLICE", 1)
+    jobs = "2" if parallel else "1"
+    status, out, err = run(capsys, "check", "--all", "--at", AT, "--jobs", jobs, "--db", far_dates)
+    assert status == 2
+    assert [json.loads(line)["claim"] for line in out.splitlines()] == ["CL-BAD", "CL-GOOD"]
+    assert err == FAR + OLD

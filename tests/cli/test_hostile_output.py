@@ -95,6 +95,22 @@ def test_lookup_decide_check_and_log_print_nothing_a_terminal_acts_on(
     assert json.loads(out.splitlines()[0])["reason"] == "Non.\x1b]0;PWNED\x07"
 
 
+def test_agents_commands_print_names_with_their_controls_shown(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "Rui \x1b]0;PWNED\x07\x9b31m"
+    shown = "Rui ␛]0;PWNED␇\\x9b31m"
+    status, out, err = run(capsys, "agents", "set", name, "--role", "agent", "--db", database)
+    assert (status, err) == (0, "")
+    assert out == f"{shown} is now agent.\n"
+    status, out, err = run(capsys, "agents", "list", "--db", database)
+    assert status == 0 and inert(out + err)
+    assert f"{shown}\tagent\t-\tFR,PT\n" in out
+    status, out, err = run(capsys, "agents", "remove", name, "--db", database)
+    assert (status, err) == (0, "")
+    assert out == f"{shown} is no longer on the team.\n"
+
+
 @pytest.mark.parametrize(
     "value",
     [

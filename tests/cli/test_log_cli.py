@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -13,6 +17,7 @@ from guarantee_tui.services import decisions
 from guarantee_tui.services.agents import set_role
 from tests.builders import AT, claim_for, eligible_professional, tagged
 from tests.store.helpers import insert
+from tests.store.tampering import drop_last, past_the_guards
 
 
 @pytest.fixture
@@ -35,8 +40,9 @@ def test_verify_and_head(database: str, capsys: pytest.CaptureFixture[str], engi
     status, out, _ = run(capsys, "log", "verify", "--db", database)
     assert status == 0
     head = run(capsys, "log", "head", "--db", database)[1].strip()
-    assert out.strip() == f"OK 1 entries, head {head}"
-    assert len(head) == 64
+    seq, digest = head.split(":")
+    assert seq == "1" and len(digest) == 64
+    assert out.strip() == f"OK 1 entries, head {digest}"
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             conn.execute(text("DROP TRIGGER log_entries_no_update"))
@@ -193,3 +199,127 @@ def test_a_written_at_may_not_predate_the_log_nor_lie_ahead(
     with engine.connect() as conn:
         recorded = conn.execute(text("SELECT COUNT(recorded_at) FROM log_entries")).scalar_one()
     assert recorded == 2
+
+
+# --- heads kept outside the database ---------------------------------------------------
+
+
+def test_heads_kept_in_a_file_prove_the_log_was_not_cut_short(
+    database: str, capsys: pytest.CaptureFixture[str], engine: Engine, tmp_path: Path
+) -> None:
+    heads = tmp_path / "elsewhere" / "heads.txt"
+    heads.parent.mkdir()
+    first = run(capsys, "log", "head", "--append-to", str(heads), "--db", database)[1].strip()
+    assert first.startswith("1:")
+    # A head that did not move is not written again.
+    assert run(capsys, "log", "head", "--append-to", str(heads), "--db", database)[0] == 0
+    decisions.decide(engine, "CL-B", "reject", reason="no", agent="Ana", at=AT)
+    second = run(capsys, "log", "head", "--append-to", str(heads), "--db", database)[1].strip()
+    lines = heads.read_text(encoding="utf-8").splitlines()
+    assert [line.split()[0] for line in lines] == [first, second]
+    assert all(line.split()[1].endswith("Z") for line in lines)
+
+    status, out, _ = run(capsys, "log", "verify", "--heads-file", str(heads), "--db", database)
+    assert status == 0
+    assert out.splitlines() == [
+        "2 kept heads are in the chain, unchanged.",
+        f"OK 2 entries, head {second.split(':')[1]}",
+    ]
+    status, out, _ = run(capsys, "log", "verify", "--head", first, "--db", database)
+    assert status == 0 and "1 kept head is in the chain" in out
+
+    # The newest decision dropped, its decision row, letter and status with it,
+    # and the head moved back: the chain alone still holds.
+    with past_the_guards(engine) as conn:
+        conn.execute(text("DELETE FROM outbox WHERE log_seq = 2"))
+        conn.execute(text("DELETE FROM decisions WHERE log_seq = 2"))
+        conn.execute(text("UPDATE claims SET status = 'open' WHERE ref = 'CL-B'"))
+        drop_last(conn)
+    assert run(capsys, "log", "verify", "--db", database)[0] == 0
+    status, out, _ = run(capsys, "log", "verify", "--heads-file", str(heads), "--db", database)
+    assert status == 1
+    assert out.splitlines() == [
+        f"KEPT HEAD: kept head {second} ({heads}, line 2) is past the end of the log, "
+        "which has 1 entry: entries were removed from its end",
+        "1 problem found: the log does not prove this database.",
+    ]
+
+
+def test_verify_names_each_difference_between_the_log_and_the_tables(
+    database: str, capsys: pytest.CaptureFixture[str], engine: Engine
+) -> None:
+    with past_the_guards(engine) as conn:
+        conn.execute(text("UPDATE ledger_entries SET amount = 999"))
+        conn.execute(text("UPDATE claims SET status = 'rejected' WHERE ref = 'CL-A'"))
+    status, out, _ = run(capsys, "log", "verify", "--db", database)
+    assert status == 1
+    assert out.splitlines() == [
+        "MISMATCH: claim CL-A is rejected, but the log says approved (entry 1)",
+        "MISMATCH: ledger entry 1 moves 999 credits, but its entry 1 in the log records "
+        "240 credits",
+        "MISMATCH: professional A-FR-0001 has 999 credits on the ledger, but the log's "
+        "refunds and reversals make 240 credits",
+        "3 problems found: the log does not prove this database.",
+    ]
+
+
+def test_heads_that_are_not_heads_are_refused(
+    database: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, err = run(capsys, "log", "verify", "--head", "12:abc", "--db", database)
+    assert (status, out) == (2, "")
+    assert "--head: 12:abc: not SEQ:HASH" in err and len(err.strip().splitlines()) == 1
+    heads = tmp_path / "heads.txt"
+    heads.write_text("# kept by cron\n\n0:" + "0" * 64 + " 2026-06-01T12:00:00Z\noops\n")
+    status, out, err = run(capsys, "log", "verify", "--heads-file", str(heads), "--db", database)
+    assert (status, out) == (2, "")
+    assert f"{heads}, line 4: oops is not a head" in err
+    status, out, err = run(
+        capsys, "log", "verify", "--heads-file", str(tmp_path / "none.txt"), "--db", database
+    )
+    assert (status, out) == (2, "")
+    assert "Cannot use the heads file" in err
+    status, out, err = run(
+        capsys, "log", "head", "--append-to", str(tmp_path / "no" / "dir.txt"), "--db", database
+    )
+    assert (status, out) == (2, "")
+    assert "Cannot use the heads file" in err
+
+
+def test_sync_watch_keeps_the_head_when_it_moved(
+    database: str,
+    capsys: pytest.CaptureFixture[str],
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from guarantee_tui.marketplace_server import Faults, Marketplace, MarketplaceServer
+    from guarantee_tui.platform.settings import TOKEN_ENV, URL_ENV
+
+    heads = tmp_path / "heads.txt"
+    heads.write_text("0:" + "0" * 64 + " 2026-06-01T11:00:00Z\n", encoding="utf-8")
+    decisions.decide(
+        engine, "CL-B", "reject", reason="no", agent="Ana", at=AT + timedelta(minutes=1)
+    )
+    server = MarketplaceServer(Marketplace("t"), Faults(retry_after=0), seed=7).start()
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        monkeypatch.setenv(URL_ENV, server.url)
+        monkeypatch.setenv(TOKEN_ENV, "t")
+        # Stopped as a service manager stops it, once a request was answered.
+        server.on_request = lambda n, phase: (
+            os.kill(os.getpid(), signal.SIGTERM) if (n, phase) == (1, "after") else None
+        )
+        status = main(["sync", "--watch", "--heads-file", str(heads), "--db", database])
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
+        server.stop()
+    capsys.readouterr()
+    assert status in (0, 1)
+    with engine.connect() as conn:
+        seq, digest = conn.execute(text("SELECT seq, hash FROM log_head")).one()
+    lines = heads.read_text(encoding="utf-8").splitlines()
+    # One line for the head the file did not have yet, none for passes that found it.
+    assert [line.split()[0] for line in lines[1:]] == [f"{seq}:{digest}"]
+    assert run(capsys, "log", "verify", "--heads-file", str(heads), "--db", database)[0] == 0

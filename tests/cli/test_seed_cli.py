@@ -19,6 +19,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+# The data spreads from two years before the anchor to one after, within 2000-2100.
+RANGE = "2002-01-01 to 2099-12-31 (UTC)"
+
+
 def count(path: Path, table: str) -> int:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -92,6 +96,16 @@ def test_seeding_an_existing_database_on_each_backend(
         (("--seed", "x1"), "--seed: x1: not a whole number"),
         (("--anchor", "yesterday"), "--anchor: yesterday: not an ISO 8601 date-time"),
         (("--anchor", "2026-11-15T12:00:00"), "needs an offset or Z"),
+        *(
+            (("--anchor", anchor), f"--anchor: {anchor}: outside the accepted range, {RANGE}")
+            for anchor in (
+                "0001-01-01T00:00:00Z",
+                "0001-01-01T00:00:00+01:00",
+                "2001-12-31T23:59:59Z",
+                "2100-01-01T00:00:00Z",
+                "9999-12-31T23:59:59-05:00",
+            )
+        ),
     ],
 )
 def test_bad_options_are_one_line_errors(
@@ -106,6 +120,18 @@ def test_bad_options_are_one_line_errors(
     assert fragment in err and err.count("\n") == 1
     assert out == ""
     assert not db.exists()
+
+
+@pytest.mark.parametrize("anchor", ["2002-01-01T00:00:00Z", "2099-12-31T23:59:59Z"])
+def test_at_either_end_of_the_anchors_every_date_stays_within_the_window(
+    anchor: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "x.db")
+    status, _, err = run(capsys, "seed", "--db", db, "--anchor", anchor, "--professionals", "200")
+    assert status == 0, err
+    # `check` refuses any claim with a date outside the window.
+    status, _, err = run(capsys, "check", "--all", "--jobs", "1", "--at", anchor, "--db", db)
+    assert (status, err) == (0, "")
 
 
 def test_the_anchor_places_every_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.services import decisions, reopen
@@ -31,6 +31,7 @@ from guarantee_tui.store.models import Decision, LedgerEntry, LogEntry
 from guarantee_tui.store.transactions import write_transaction
 from tests.builders import AT, claim_for, eligible_professional, tagged
 from tests.store.helpers import insert as insert_facts
+from tests.store.tampering import past_the_guards
 
 EN = translator("en")
 
@@ -87,14 +88,20 @@ def test_a_status_changed_behind_the_workflow_cannot_lead_to_a_second_decision(
 ) -> None:
     ref = add(engine, "A")
     decisions.decide(engine, ref, "approve", reason="ok", agent="Ana", at=AT)
-    with engine.begin() as conn:
+    # The database refuses the change (migration 0008)...
+    with pytest.raises(DBAPIError, match="decision or reopening"), engine.begin() as conn:
+        conn.execute(text("UPDATE claims SET status = 'open'"))
+    # ...and past its guards, still no second decision, and log verify names it.
+    with past_the_guards(engine) as conn:
         conn.execute(text("UPDATE claims SET status = 'open'"))
     with pytest.raises(decisions.DecidedBefore) as info:
         decisions.decide(engine, ref, "approve", reason="again", agent="Ana", at=AT)
     assert "no reopening followed" in info.value.describe(EN)
     with engine.connect() as conn:
         assert conn.execute(select(LedgerEntry.amount)).scalars().all() == [240]
-    assert verify(engine).ok
+    assert [EN.render(m) for m in verify(engine).differences] == [
+        "claim CL-A is open, but the log says approved (entry 1)"
+    ]
 
 
 def test_a_reopening_needs_a_decision(engine: Engine) -> None:

@@ -138,3 +138,45 @@ def test_concurrent_appends_from_several_processes_never_fork_the_chain(
 def test_the_fast_canonical_form_is_the_json_encoders(values: list[object]) -> None:
     as_dict = dict(zip(HASHED_FIELDS, values, strict=True))
     assert canonical_entry(values) == canonical_json(as_dict)
+
+
+def _all_triggers(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        else:
+            rows = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
+        return {r[0] for r in rows}
+
+
+def test_what_the_log_vouches_for_is_guarded_after_every_upgrade_path(fresh: str) -> None:
+    engine = make_engine(fresh, create=True)
+    upgrade(engine)
+    guarded = _all_triggers(engine)
+    expected = (
+        {
+            "log_head_forward_only",
+            "decisions_no_update",
+            "ledger_entries_no_delete",
+            "claims_status_from_log",
+            "professionals_suspension_from_log",
+            "agents_role_from_log",
+        }
+        if engine.dialect.name == "sqlite"
+        else {
+            "guarantee_proof_head",
+            "guarantee_proof_decisions",
+            "guarantee_proof_ledger",
+            "guarantee_proof_claim",
+            "guarantee_proof_professional",
+            "guarantee_proof_agent",
+        }
+    )
+    assert expected <= guarded
+    # Revision 0008 goes down cleanly, and comes back.
+    downgrade(engine, "0007_team")
+    assert not expected & _all_triggers(engine)
+    downgrade(engine, "0001_initial")
+    upgrade(engine)
+    assert _all_triggers(engine) == guarded
+    engine.dispose()

@@ -10,12 +10,14 @@ from sqlalchemy import Engine, text
 from guarantee_tui.cli import main
 from guarantee_tui.config import ConfigError, lease_minutes
 from guarantee_tui.filters import QueueFilter, QueueSort
+from guarantee_tui.i18n import translator
 from guarantee_tui.services import decisions, leases, verification
 from guarantee_tui.services.agents import NotAllowed, set_role
 from guarantee_tui.services.leases import ClaimHeld
 from guarantee_tui.store import queue
 from tests.builders import AT
 from tests.team.conftest import add_claim
+from tests.team.zones import local_zone
 
 
 def _expire(engine: Engine, ref: str) -> None:
@@ -162,3 +164,35 @@ def test_logins_are_for_postgresql(sqlite_path: Path, capsys: pytest.CaptureFixt
     assert main(["agents", "add", "Ana", "--role", "agent", "--markets", "PT", "--db", db]) == 0
     assert main(["agents", "list", "--db", db]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Ana\tagent\t-\tPT"
+
+
+def test_release_all_gives_back_the_agents_claims_only_and_logs_each(engine: Engine) -> None:
+    for tag in ("A", "B", "C"):
+        add_claim(engine, tag)
+    leases.take(engine, "CL-A", "Ana")
+    leases.take(engine, "CL-C", "Ana")
+    leases.take(engine, "CL-B", "Bruno")
+    _expire(engine, "CL-C")  # an expired lease is still given back, as `release` would
+    assert leases.release_all(engine, "Ana") == ["CL-A", "CL-C"]
+    assert leases.holder_of(engine, "CL-A") is None
+    held = leases.holder_of(engine, "CL-B")
+    assert held is not None and held.holder == "Bruno"
+    with engine.connect() as conn:
+        events = conn.execute(
+            text("SELECT claim_ref, action, agent FROM claim_events ORDER BY id")
+        ).all()
+    assert [tuple(e) for e in events][-2:] == [
+        ("CL-A", "release", "Ana"),
+        ("CL-C", "release", "Ana"),
+    ]
+    assert leases.release_all(engine, "Ana") == []
+
+
+def test_a_held_claim_is_told_in_the_local_time_zone(engine: Engine) -> None:
+    add_claim(engine, "A")
+    holding = leases.take(engine, "CL-A", "Ana")
+    tr = translator("en")
+    with local_zone("America/St_Johns") as zone:  # UTC-03:30 or -02:30
+        told = ClaimHeld(holding).describe(tr)
+        assert tr.moment(holding.since.astimezone(zone)) in told
+        assert tr.time(holding.since) not in told

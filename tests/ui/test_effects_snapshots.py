@@ -7,7 +7,7 @@ fixed times, so the pictures do not depend on the clock or on a server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,7 @@ from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.screens.claim import open_claim
 from tests.builders import AT
-from tests.ui.conftest import settle
-from tests.ui.test_snapshots import LANGS, SIZES
+from tests.ui.test_snapshots import LANGS, SIZES, steps
 
 HOLDER = "snapshot-dispatcher"
 LEASE = timedelta(minutes=2)
@@ -112,26 +111,11 @@ async def _open_approved(pilot: Pilot[None]) -> None:
     open_claim(screen, "CL-ELIG-FR")
 
 
-STEPS: dict[str, tuple[str, list[str]]] = {
-    # (who, keys after the queue has painted)
-    "claim-effects": ("Ana", []),
-    "effects": ("Sofia", ["l", "e"]),
+# (who, what first, keys after the queue has painted)
+STEPS: dict[str, tuple[str, Callable[[Pilot[None]], Awaitable[None]] | None, list[str]]] = {
+    "claim-effects": ("Ana", _open_approved, []),
+    "effects": ("Sofia", None, ["l", "e"]),
 }
-
-
-def steps(screen: str) -> Callable[[Pilot[None]], Any]:
-    async def run(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        if screen == "claim-effects":
-            await _open_approved(pilot)
-            await settle(pilot)
-        for key in STEPS[screen][1]:
-            await pilot.press(key)
-            await settle(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
-
-    return run
 
 
 @pytest.mark.parametrize("screen", list(STEPS))
@@ -146,5 +130,6 @@ def test_effects(
     size: tuple[int, int],
 ) -> None:
     with_effects(ui_db)
-    app = make_app(lang=lang, agent=STEPS[screen][0])
-    assert snap_compare(app, terminal_size=size, run_before=steps(screen))
+    agent, before, keys = STEPS[screen]
+    app = make_app(lang=lang, agent=agent)
+    assert snap_compare(app, terminal_size=size, run_before=steps(keys, before))

@@ -16,9 +16,8 @@ from guarantee_tui.ui.app import GuaranteeApp
 from tests.builders import AT
 from tests.ui.conftest import settle
 from tests.ui.test_phone import add_desk_people, typed
+from tests.ui.test_snapshots import LANGS, SIZES
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-LANGS = ["fr", "pt"]
 # The desk searches at once after each key (`typed` waits for no pause in the typing).
 pytestmark = pytest.mark.usefixtures("no_debounce")
 

@@ -6,7 +6,7 @@ the new ones; snapshot_report.html shows old and new side by side).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -30,13 +30,20 @@ SCREENS = {
 }
 
 
-def steps(keys: list[str]) -> Callable[[Pilot[None]], Any]:
+def steps(
+    keys: list[str], before: Callable[[Pilot[None]], Awaitable[None]] | None = None
+) -> Callable[[Pilot[None]], Any]:
+    """Presses `keys` once the app has settled (after `before`, when given), then
+    clears the notices: the picture must not depend on when they fade."""
+
     async def run(pilot: Pilot[None]) -> None:
         await settle(pilot)
+        if before is not None:
+            await before(pilot)
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        # A notice fades after a few seconds: a snapshot must not depend on when.
         pilot.app.clear_notifications()
         await pilot.pause()
 

@@ -14,6 +14,8 @@ import inspect
 from typing import Any, ClassVar
 
 import pytest
+from rich.text import Text
+from textual._compositor import Compositor, LayoutUpdate
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.command import CommandPalette
@@ -23,6 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.ui.bindings import translate_bindings
+from guarantee_tui.ui.inert import InertCompositor
 from guarantee_tui.ui.widgets.footer import AppFooter
 
 
@@ -195,3 +198,57 @@ def test_textual_still_runs_the_actions_the_app_overrides(action: str, why: str)
         assert action in keys, "Textual no longer binds ctrl+c to help_quit"
     else:
         assert "self.push_screen(CommandPalette(" in inspect.getsource(App.action_command_palette)
+
+
+# --- Screen._compositor, Compositor._get_renders (ui/inert.py, ui/base.py) ------
+
+
+class Hostile(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static(Text("a\x1b]0;PWNED\x07b\x9b31m\x7fc"))
+
+
+class InertHostile(Hostile):
+    def __init__(self) -> None:
+        super().__init__()
+        self._compositor = InertCompositor()
+
+
+def drawn_text(screen: Screen[Any]) -> str:
+    """What the screen writes to the terminal, styles aside."""
+    update = screen._compositor.render_update(full=True)
+    assert isinstance(update, LayoutUpdate), "Compositor.render_update(full=True) changed"
+    return "".join(segment.text for line in update.strips for strip in line for segment in strip)
+
+
+@pytest.mark.parametrize("screen", [Hostile, InertHostile])
+async def test_every_line_a_screen_writes_comes_through__get_renders(
+    screen: type[Screen[None]],
+) -> None:
+    app = ScreenApp(screen())
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        shown = app.screen
+        assert type(getattr(shown, "_compositor", None)) in (Compositor, InertCompositor), (
+            "Textual no longer keeps a screen's compositor in Screen._compositor: "
+            "ui/base.py cannot put ui/inert.py's InertCompositor in its place"
+        )
+        text = drawn_text(shown)
+        if screen is Hostile:
+            # Textual itself lets them through (rich drops BEL): the net is still needed.
+            assert "a\x1b]0;PWNEDb\x9b31m\x7fc" in text
+        else:
+            assert "a]0;PWNEDb31mc" in text, (
+                "A control character reached the terminal past InertCompositor: Textual's "
+                "compositor no longer collects the widgets' lines in _get_renders "
+                "(ui/inert.py)"
+            )
+
+
+class ScreenApp(App[None]):
+    def __init__(self, screen: Screen[None]) -> None:
+        super().__init__()
+        self._first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._first)

@@ -13,6 +13,7 @@ from typing import Any
 from guarantee_tui.cli.common import Context, add_common, parse_at
 from guarantee_tui.errors import InvalidArgument
 from guarantee_tui.i18n import Translator
+from guarantee_tui.text import visible
 
 
 def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -> None:
@@ -77,7 +78,10 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     engine = ctx.engine()
     try:
         for row in rows(engine):
-            print("\t".join((row.name, ctx.tr(row.role), row.login or "-", row.markets or "FR,PT")))
+            # Names and logins are data: shown, never acted on (a tab in one
+            # would shift the columns, so it is shown too).
+            fields = (row.name, ctx.tr(row.role), row.login or "-", row.markets or "FR,PT")
+            print("\t".join(visible(field) for field in fields))
     finally:
         engine.dispose()
     return 0
@@ -113,14 +117,14 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
     finally:
         engine.dispose()
     if row.login is None:
-        print(ctx.tr("{agent} is now {role}.", agent=row.name, role=ctx.tr(row.role)))
+        print(ctx.tr("{agent} is now {role}.", agent=visible(row.name), role=ctx.tr(row.role)))
     else:
         print(
             ctx.tr(
                 "{agent} is now {role}, connecting as {login}.",
-                agent=row.name,
+                agent=visible(row.name),
                 role=ctx.tr(row.role),
-                login=row.login,
+                login=visible(row.login),
             )
         )
     return 0
@@ -141,7 +145,7 @@ def run_set(args: argparse.Namespace, ctx: Context) -> int:
         )
     finally:
         engine.dispose()
-    print(ctx.tr("{agent} is now {role}.", agent=name, role=ctx.tr(args.role)))
+    print(ctx.tr("{agent} is now {role}.", agent=visible(name), role=ctx.tr(args.role)))
     return 0
 
 
@@ -153,5 +157,5 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
         name = remove(engine, args.name, parse_at(None, ctx.tr), by=ctx.settings.agent)
     finally:
         engine.dispose()
-    print(ctx.tr("{agent} is no longer on the team.", agent=name))
+    print(ctx.tr("{agent} is no longer on the team.", agent=visible(name)))
     return 0

@@ -46,8 +46,13 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from guarantee_tui.services.checks import check_claim, checklist_json, json_lines
-    from guarantee_tui.text import inert_json
+    from guarantee_tui.services.checks import (
+        OutsideWindow,
+        check_claim,
+        checklist_json,
+        json_lines,
+    )
+    from guarantee_tui.text import inert_json, visible
 
     tr = ctx.tr
     if args.all and args.claim:
@@ -62,9 +67,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         if args.all:
             if args.jobs < 1:
                 raise InvalidArgument("--jobs", str(args.jobs), tr("must be at least 1"))
-            for chunk in json_lines(engine, at, args.status, tr.language, jobs=args.jobs):
+            skipped: list[OutsideWindow] = []
+            for chunk in json_lines(
+                engine, at, args.status, tr.language, jobs=args.jobs, skipped=skipped
+            ):
                 sys.stdout.write(inert_json(chunk))
-            return 0
+            # Every other claim is checked; those that cannot be are named at the end.
+            sys.stdout.flush()
+            for problem in skipped:
+                print(visible(problem.describe(tr), lines=True), file=sys.stderr)
+            return 2 if skipped else 0
         checklist = check_claim(engine, args.claim, at)
         if args.json:
             print(

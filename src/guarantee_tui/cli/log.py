@@ -19,11 +19,57 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
         description=tr("Every act on a claim, in an append-only hash chain."),
     )
     sub = p.add_subparsers(metavar="ACTION", title=tr("actions"), required=True)
-    verify = sub.add_parser("verify", help=tr("walk the chain and check every entry"))
+    verify = sub.add_parser(
+        "verify",
+        help=tr("walk the chain, check every entry and the state it proves"),
+        description=tr(
+            "Checks every entry's hash and link, that the tables say what the log says "
+            "(claims' statuses, decisions, the ledger and balances, suspensions, roles), "
+            "and that heads kept outside the database are still in the chain. One line per "
+            "problem; exit status 0: all holds, 1: a problem was found."
+        ),
+    )
     add_common(verify, tr)
+    verify.add_argument(
+        "--head",
+        dest="heads",
+        action="append",
+        default=[],
+        metavar="SEQ:HASH",
+        help=tr(
+            "a head kept earlier (as log head prints it): the chain must still hold it (repeatable)"
+        ),
+    )
+    verify.add_argument(
+        "--heads-file",
+        dest="heads_files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help=tr(
+            "check every head kept in FILE (one SEQ:HASH a line, as log head --append-to "
+            "writes them; repeatable)"
+        ),
+    )
     verify.set_defaults(run=run_verify)
-    head = sub.add_parser("head", help=tr("print the hash of the newest entry"))
+    head = sub.add_parser(
+        "head",
+        help=tr("print the newest entry's number and hash (SEQ:HASH)"),
+        description=tr(
+            "Prints SEQ:HASH, the newest entry's number and hash. Kept outside the "
+            "database, it lets log verify --head prove later that the log was neither cut "
+            "short nor rewritten up to that entry."
+        ),
+    )
     add_common(head, tr)
+    head.add_argument(
+        "--append-to",
+        metavar="FILE",
+        help=tr(
+            "also append the head, with the time, to FILE when it moved since FILE's "
+            "last line (for a periodic job)"
+        ),
+    )
     head.set_defaults(run=run_head)
     export = sub.add_parser("export", help=tr("write entries as CSV or JSON lines"))
     add_common(export, tr)
@@ -105,43 +151,97 @@ def parse_bound(option: str, value: str | None, tr: Translator, *, end: bool) ->
     return in_accepted_range(option, value, moment, tr)
 
 
+def parse_heads(values: list[str], tr: Translator) -> list[tuple[int, str]]:
+    from guarantee_tui.services.log_heads import parse_head
+
+    heads = []
+    for value in values:
+        parsed = parse_head(value)
+        if parsed is None:
+            raise InvalidArgument(
+                "--head",
+                value,
+                tr(
+                    "not SEQ:HASH (an entry number, a colon, 64 hexadecimal digits), as log "
+                    "head prints it"
+                ),
+            )
+        heads.append(parsed)
+    return heads
+
+
 def run_verify(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
     from guarantee_tui.services.agents import require_whole_log
     from guarantee_tui.services.log import verify
+    from guarantee_tui.services.log_heads import given_heads, read_heads_file
     from guarantee_tui.text import visible
 
+    tr = ctx.tr
+    heads = given_heads(parse_heads(args.heads, tr))
+    for name in args.heads_files:
+        heads.extend(read_heads_file(Path(name)))
     engine = ctx.engine()
     try:
         require_whole_log(engine)
-        result = verify(engine)
+        result = verify(engine, heads)
     finally:
         engine.dispose()
-    tr = ctx.tr
+    if result.problem is not None:
+        print(
+            tr(
+                "BROKEN at entry {seq}: {problem}. {count} entries before it are intact.",
+                seq=result.broken_seq,
+                # The problem quotes the log's claim refs.
+                problem=visible(tr.render(result.problem)),
+                count=result.count,
+            )
+        )
+    # Each quotes refs and names from the database.
+    for difference in result.differences:
+        print(tr("MISMATCH: {difference}", difference=visible(tr.render(difference))))
+    for problem in result.head_problems:
+        print(tr("KEPT HEAD: {problem}", problem=visible(tr.render(problem))))
     if result.ok:
+        if result.heads_checked:
+            print(
+                tr.plural(
+                    "{n} kept head is in the chain, unchanged.",
+                    "{n} kept heads are in the chain, unchanged.",
+                    result.heads_checked,
+                    n=tr.number(result.heads_checked),
+                )
+            )
         print(f"OK {result.count} entries, head {result.head}")
         return 0
-    assert result.problem is not None
+    found = (result.problem is not None) + len(result.differences) + len(result.head_problems)
     print(
-        tr(
-            "BROKEN at entry {seq}: {problem}. {count} entries before it are intact.",
-            seq=result.broken_seq,
-            # The problem quotes the log's claim refs.
-            problem=visible(tr.render(result.problem)),
-            count=result.count,
+        tr.plural(
+            "{n} problem found: the log does not prove this database.",
+            "{n} problems found: the log does not prove this database.",
+            found,
+            n=tr.number(found),
         )
     )
     return 1
 
 
 def run_head(args: argparse.Namespace, ctx: Context) -> int:
+    from pathlib import Path
+
     from guarantee_tui.services.log import head
+    from guarantee_tui.services.log_heads import HeadKeeper, format_head
 
     engine = ctx.engine()
     try:
-        _seq, digest = head(engine)
+        if args.append_to is not None:
+            seq, digest, _appended = HeadKeeper(engine, Path(args.append_to)).keep()
+        else:
+            seq, digest = head(engine)
     finally:
         engine.dispose()
-    print(digest)
+    print(format_head(seq, digest))
     return 0
 
 

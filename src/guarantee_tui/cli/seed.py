@@ -92,7 +92,24 @@ def _anchor(value: str, tr: Translator) -> datetime:
             value,
             tr("the date-time needs an offset or Z (e.g. 2026-11-21T12:00:00+01:00)"),
         )
-    return parsed.astimezone(UTC)
+    from guarantee_tui.services.seed import EARLIEST_ANCHOR, LATEST_ANCHOR
+
+    try:
+        anchor = parsed.astimezone(UTC)
+    except OverflowError:
+        anchor = None
+    # The data spreads around the anchor, and must stay within the tool's window.
+    if anchor is None or not EARLIEST_ANCHOR <= anchor <= LATEST_ANCHOR:
+        raise InvalidArgument(
+            "--anchor",
+            value,
+            tr(
+                "outside the accepted range, {earliest} to {latest} (UTC)",
+                earliest=EARLIEST_ANCHOR.date().isoformat(),
+                latest=LATEST_ANCHOR.date().isoformat(),
+            ),
+        )
+    return anchor
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -138,12 +155,14 @@ class _Progress:
 
 
 def _print_summary(summary: SeedSummary, seed: int, anchor: str, tr: Translator) -> None:
+    from guarantee_tui.text import visible
+
     rows, markets, claims = summary.rows, summary.markets, summary.claims
     n = tr.number
     lines = (
         tr(
             "Seeded {db} (seed {seed}, anchor {anchor}) in {seconds} s.",
-            db=summary.database,
+            db=visible(summary.database),
             seed=seed,
             anchor=anchor,
             seconds=n(round(summary.seconds, 1)),

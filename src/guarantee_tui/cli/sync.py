@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, Final
 
 from guarantee_tui.cli.common import Context, add_common
@@ -12,6 +13,8 @@ from guarantee_tui.errors import InvalidArgument
 from guarantee_tui.i18n import N_, Translator
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from guarantee_tui.store.outbox import Effect
 
 KIND_LABELS: Final = {
@@ -46,6 +49,15 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
         "--watch",
         action="store_true",
         help=tr("keep running, sending effects as they come, until interrupted (SIGTERM)"),
+    )
+    p.add_argument(
+        "--heads-file",
+        metavar="FILE",
+        help=tr(
+            "append the log's head (SEQ:HASH and the time) to FILE whenever it moved: at "
+            "the start, after deliveries, every minute with --watch, and at the end; "
+            "log verify --heads-file FILE checks them"
+        ),
     )
     p.set_defaults(run=run)
 
@@ -94,6 +106,54 @@ def _max_wait(value: str, tr: Translator) -> float:
     return seconds
 
 
+# How often `sync --watch --heads-file` looks at the log's head between deliveries.
+HEADS_EVERY: Final = 60.0
+
+
+class _HeadsKept:
+    """`--heads-file`: the head appended when it moved, from the dispatcher's
+    thread (after deliveries) and from a timer of its own while watching."""
+
+    def __init__(self, engine: Engine, path: str, tr: Translator) -> None:
+        from pathlib import Path
+
+        from guarantee_tui.services.log_heads import HeadKeeper
+
+        self.keeper = HeadKeeper(engine, Path(path))
+        self.tr = tr
+        self.stopped = threading.Event()
+        self.timer: threading.Thread | None = None
+
+    def keep(self, *_: object) -> None:
+        """A pass; a failure is told on stderr and the next pass tries again."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from guarantee_tui.errors import UserError
+
+        try:
+            self.keeper.keep()
+        except UserError as exc:
+            print(exc.describe(self.tr), file=sys.stderr)
+        except SQLAlchemyError as exc:
+            print(
+                self.tr("Could not read the log's head: {reason}", reason=str(exc).splitlines()[0]),
+                file=sys.stderr,
+            )
+
+    def watch(self) -> None:
+        def loop() -> None:
+            while not self.stopped.wait(HEADS_EVERY):
+                self.keep()
+
+        self.timer = threading.Thread(target=loop, name="heads", daemon=True)
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.timer is not None:
+            self.timer.join()
+
+
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from guarantee_tui.platform.settings import marketplace_settings
     from guarantee_tui.services.effects import sync
@@ -103,22 +163,34 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     settings = marketplace_settings()
     settings.require()
     engine = ctx.engine()
+    heads = _HeadsKept(engine, args.heads_file, tr) if args.heads_file else None
 
     def started(dispatcher: Any) -> None:
         if args.watch:
             # Finish the requests in flight, record them, then stop.
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: dispatcher.stop())
+            if heads is not None:
+                heads.watch()
 
     try:
+        if heads is not None:
+            # A file that cannot be written stops the command before anything is sent.
+            heads.keeper.keep()
         result = sync(
             engine,
             settings,
             max_wait=max_wait,
             watch=args.watch,
             started=started,
+            on_progress=None if heads is None else heads.keep,
         )
+        if heads is not None:
+            heads.stop()
+            heads.keep()
     finally:
+        if heads is not None:
+            heads.stop()
         engine.dispose()
     print(
         tr.plural(

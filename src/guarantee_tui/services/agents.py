@@ -337,6 +337,10 @@ def add(
             holder = store.by_login(conn, login)
             if holder is not None and holder.name != cleaned:
                 raise LoginTaken(login, holder.name)
+        # Logged first: the database takes a role only from the entry at the
+        # log's head (migration 0008).
+        _log(conn, actor, "agent_add", at, name=cleaned, role=role, login=login, markets=chosen)
+        if login is not None:
             if not store.login_exists(conn, login):
                 store.create_login(conn, login, password)
             elif password is not None:
@@ -346,7 +350,6 @@ def add(
             store.add_agent(conn, cleaned, role, at)
         store.set_role(conn, cleaned, role)
         store.set_mapping(conn, cleaned, login=login, markets=chosen)
-        _log(conn, actor, "agent_add", at, name=cleaned, role=role, login=login, markets=chosen)
         row = store.find(conn, cleaned)
         assert row is not None
         return row
@@ -383,6 +386,17 @@ def change_role(
     with write_transaction(engine) as conn, refusals():
         actor = _admin(conn, by)
         row = store.find(conn, cleaned)
+        # Logged first: the database takes a role only from the entry at the
+        # log's head (migration 0008).
+        _log(
+            conn,
+            actor,
+            "agent_set",
+            at,
+            name=cleaned,
+            role=role,
+            markets=chosen if markets is not None else (row.markets if row else None),
+        )
         if row is None:
             store.add_agent(conn, cleaned, role, at)
             row = store.find(conn, cleaned)
@@ -392,15 +406,6 @@ def change_role(
             store.set_mapping(conn, cleaned, login=row.login, markets=chosen)
         if row.login is not None and conn.dialect.name == "postgresql":
             store.grant_group(conn, row.login, role)
-        _log(
-            conn,
-            actor,
-            "agent_set",
-            at,
-            name=cleaned,
-            role=role,
-            markets=chosen if markets is not None else row.markets,
-        )
     return cleaned
 
 
@@ -415,8 +420,10 @@ def remove(engine: Engine, name: str, at: datetime, *, by: str | None = None) ->
         row = store.find(conn, cleaned)
         if row is None:
             raise UnknownAgent(cleaned)
+        # Logged first: the database lets an agent go only with the entry at
+        # the log's head (migration 0008).
+        _log(conn, actor, "agent_remove", at, name=cleaned, login=row.login)
         if row.login is not None and conn.dialect.name == "postgresql":
             store.revoke_groups(conn, row.login)
         store.remove(conn, cleaned)
-        _log(conn, actor, "agent_remove", at, name=cleaned, login=row.login)
     return cleaned

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from guarantee_tui.policy import Checklist, Purchase, evaluate
+from guarantee_tui.policy import Checklist, Purchase
 from guarantee_tui.policy.markets import rules_for
-from guarantee_tui.services.checks import UnknownClaim
+from guarantee_tui.services.checks import UnknownClaim, evaluate_facts
 from guarantee_tui.services.flags import Flag, flags_for
 from guarantee_tui.store import details
 from guarantee_tui.store.details import (
@@ -52,7 +52,8 @@ def load(engine: Engine, claim_ref: str, at: datetime) -> ClaimView:
         facts = load_claim(conn, claim_ref)
         if facts is None:
             raise UnknownClaim(claim_ref)
-        checklist = evaluate(facts.professional, facts.claim, at)
+        # A date the policy would overflow on is told as such (checks.OutsideWindow).
+        checklist = evaluate_facts(facts, at)
         professional = details.professional(conn, facts.professional_id)
         refs = [p.ref for p in checklist.contacts]
         contact_details = details.contacts(conn, refs)

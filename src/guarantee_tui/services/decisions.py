@@ -39,6 +39,7 @@ from guarantee_tui.store.decisions import (
 )
 from guarantee_tui.store.facts import ClaimFacts, load_claim
 from guarantee_tui.store.log import NewEntry, append, canonical_json
+from guarantee_tui.store.log_state import claim_now
 from guarantee_tui.store.professionals import company_name
 from guarantee_tui.store.transactions import write_transaction
 
@@ -278,15 +279,14 @@ def decide(
         actor = resolve_actor(conn, agent, at)
         # Someone else working the claim has it (services/leases.py).
         refuse_if_held(conn, claim_ref, actor.name)
-        new_status = NEW_STATUS[action]
-        if not change_status(
-            conn,
-            facts.claim_id,
-            seen_version=facts.version,
-            expected_status="open",
-            new_status=new_status,
-        ):
+        # Read again under the log head's lock, which every decision and
+        # reopening takes first: one that came in meanwhile is seen here.
+        status_now, version_now = claim_now(conn, facts.claim_id)
+        if status_now != "open":
+            raise ClaimNotOpen(claim_ref, status_now)
+        if version_now != facts.version:
             raise ClaimChanged(claim_ref)
+        new_status = NEW_STATUS[action]
         checklist = drafted.checklist
         refund = checklist.refund_credits if action == "approve" else None
         record = canonical_json(checklist_record(checklist, translator(language)))
@@ -337,6 +337,16 @@ def decide(
             # The claim reads open, but the log and the decisions say otherwise
             # (a status changed behind the workflow's back): the database refuses.
             raise DecidedBefore(claim_ref) from None
+        # The status follows its decision: the database lets a claim be decided
+        # only by the decision at the log's head (migration 0008).
+        if not change_status(
+            conn,
+            facts.claim_id,
+            seen_version=facts.version,
+            expected_status="open",
+            new_status=new_status,
+        ):
+            raise ClaimChanged(claim_ref)
         if action == "approve":
             assert refund is not None
             insert_ledger_entry(

@@ -154,6 +154,14 @@ def release(engine: Engine, claim_ref: str, agent: str | None) -> bool:
         return store.release(conn, claim_ref, actor.name, store.now(conn))
 
 
+def release_all(engine: Engine, agent: str | None) -> list[str]:
+    """Gives back every claim the agent holds, as `release` would one by one (the
+    app does this as it quits); the refs given back."""
+    with write_transaction(engine) as conn:
+        actor = lookup_actor(conn, agent)
+        return store.release_all(conn, actor.name, store.now(conn))
+
+
 def take_over(
     engine: Engine,
     claim_ref: str,

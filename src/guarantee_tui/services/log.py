@@ -11,7 +11,7 @@ import csv
 import hashlib
 import json
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from statistics import median
@@ -23,9 +23,18 @@ from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy.messages import Message, msg
 from guarantee_tui.services.agents import Actor, NotAllowed, lookup_actor, resolve_actor
+from guarantee_tui.services.log_heads import HeadCheck, KeptHead
+from guarantee_tui.services.log_state import LogState
 from guarantee_tui.store import decisions as store_decisions
 from guarantee_tui.store import log as store
-from guarantee_tui.store.log import GENESIS, Entry, LogFilter, NewEntry, canonical_json
+from guarantee_tui.store.log import (
+    GENESIS,
+    HASHED_FIELDS,
+    Entry,
+    LogFilter,
+    NewEntry,
+    canonical_json,
+)
 from guarantee_tui.store.transactions import write_transaction
 from guarantee_tui.text import inert_json, visible
 
@@ -51,6 +60,8 @@ ACTIONS: Final = (
     "agent_remove",
 )
 DECISIONS: Final = ("approve", "reject", "suspend")
+_ACTION: Final = HASHED_FIELDS.index("action")
+_CLAIM: Final = HASHED_FIELDS.index("claim_ref")
 
 
 class UnknownLogAction(UserError):
@@ -87,48 +98,58 @@ def check_actions(actions: Iterable[str]) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Verification:
+    # The chain holds, the tables say what the log says, every kept head is in the chain.
     ok: bool
     count: int
     head: str
     broken_seq: int | None = None
     problem: Message | None = None
+    # Where the tables differ from the log (services/log_state.py), one message each;
+    # looked for only when the chain holds.
+    differences: tuple[Message, ...] = ()
+    # Kept heads the chain no longer holds (services/log_heads.py).
+    head_problems: tuple[Message, ...] = ()
+    # How many kept heads were checked.
+    heads_checked: int = 0
 
 
-def verify(engine: Engine) -> Verification:
+def verify(engine: Engine, heads: Sequence[KeptHead] = ()) -> Verification:
     """Walks the chain from the first entry; stops at the first broken link.
 
     A link is broken when its hashes do not hold, and also when the log says
     what never happens: a claim decided again while its decision stands (no
     reopening between them), or a reopening with no decision before it.
+
+    A chain that holds proves its entries, not the tables beside it: the
+    state the entries imply is recomputed in the same walk and compared with
+    the tables (`differences`). Nor does it prove it was not cut short or
+    rewritten whole: `heads`, kept outside the database, must each still be
+    in it, unchanged (`head_problems`).
     """
     expected_seq, previous = 1, GENESIS
     count = 0
+    broken: tuple[int, Message] | None = None
     # Claim ref -> the entry of the decision that stands on it.
     standing: dict[str, int] = {}
+    state = LogState()
+    kept = HeadCheck(heads)
+    wanted = kept.wanted
+    differences: list[Message] = []
     with engine.connect() as conn:
-        for seq, prev_hash, stored, recomputed, action, claim_ref in store.hash_checks(conn):
+        for seq, prev_hash, stored, recomputed, values in store.hash_checks(conn):
             if seq != expected_seq:
-                return Verification(
-                    False,
-                    count,
-                    previous,
-                    expected_seq,
-                    msg("entry {seq} is missing", seq=expected_seq),
-                )
+                broken = (expected_seq, msg("entry {seq} is missing", seq=expected_seq))
+                break
             if prev_hash != previous:
-                return Verification(
-                    False, count, previous, seq, msg("it does not follow the entry before it")
-                )
+                broken = (seq, msg("it does not follow the entry before it"))
+                break
             if recomputed != stored:
-                return Verification(
-                    False, count, previous, seq, msg("its content does not match its hash")
-                )
+                broken = (seq, msg("its content does not match its hash"))
+                break
+            action, claim_ref = values[_ACTION], values[_CLAIM]
             if action in DECISIONS and claim_ref is not None:
                 if claim_ref in standing:
-                    return Verification(
-                        False,
-                        count,
-                        previous,
+                    broken = (
                         seq,
                         msg(
                             "it decides claim {claim} again, though the decision of entry "
@@ -137,29 +158,42 @@ def verify(engine: Engine) -> Verification:
                             decided=standing[claim_ref],
                         ),
                     )
+                    break
                 standing[claim_ref] = seq
             elif action == "reopen" and (claim_ref is None or claim_ref not in standing):
-                return Verification(
-                    False,
-                    count,
-                    previous,
+                broken = (
                     seq,
                     msg(
                         "it reopens claim {claim}, which has no decision to reopen",
                         claim=claim_ref or "?",
                     ),
                 )
+                break
             elif action == "reopen" and claim_ref is not None:
                 del standing[claim_ref]
+            state.feed(values)
+            if wanted and seq in wanted:
+                kept.see(seq, stored)
             previous = stored
             expected_seq += 1
             count += 1
-        head_seq, head_hash = store.head(conn)
-    if (head_seq, head_hash) != (count, previous):
-        return Verification(
-            False, count, previous, head_seq, msg("the recorded head does not match the last entry")
-        )
-    return Verification(True, count, previous)
+        else:
+            head_seq, head_hash = store.head(conn)
+            if (head_seq, head_hash) != (count, previous):
+                broken = (head_seq, msg("the recorded head does not match the last entry"))
+        if broken is None:
+            differences = state.differences(conn)
+    kept.finish(count, broken is not None)
+    return Verification(
+        ok=broken is None and not differences and not kept.problems,
+        count=count,
+        head=previous,
+        broken_seq=None if broken is None else broken[0],
+        problem=None if broken is None else broken[1],
+        differences=tuple(differences),
+        head_problems=tuple(kept.problems),
+        heads_checked=kept.checked,
+    )
 
 
 def head(engine: Engine) -> tuple[int, str]:

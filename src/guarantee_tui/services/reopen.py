@@ -94,16 +94,6 @@ def reopen(
             # A status that came with the claim (an import), not from a decision:
             # the log would hold a reopening of nothing.
             raise NoDecisionRecorded(claim_ref, previous)
-        if not change_status(
-            conn,
-            facts.claim_id,
-            seen_version=facts.version,
-            expected_status=previous,
-            new_status="open",
-        ):
-            from guarantee_tui.services.decisions import ClaimChanged
-
-            raise ClaimChanged(claim_ref)
         reversed_credits = decision.refund_credits if previous == "approved" else None
         new_entry = NewEntry(
             at=at,
@@ -126,6 +116,18 @@ def reopen(
             entry = append(conn, new_entry, chosen_time=chosen_time)
         except NothingToReopen:
             raise NoDecisionRecorded(claim_ref, previous) from None
+        # The status follows its reopening: the database lets a claim reopen
+        # only with the reopening at the log's head (migration 0008).
+        if not change_status(
+            conn,
+            facts.claim_id,
+            seen_version=facts.version,
+            expected_status=previous,
+            new_status="open",
+        ):
+            from guarantee_tui.services.decisions import ClaimChanged
+
+            raise ClaimChanged(claim_ref)
         lifted = False
         if reversed_credits:
             insert_ledger_entry(

@@ -52,11 +52,14 @@ def save_verdicts(conn: Connection, verdicts: Sequence[StoredVerdict]) -> None:
     )
 
 
-def stale_claim_ids(conn: Connection, at: datetime, limit: int | None = None) -> list[int]:
-    """Claims whose stored verdict is missing or may have changed with time."""
+def stale_claim_ids(
+    conn: Connection, at: datetime, limit: int | None = None, after: int = 0
+) -> list[int]:
+    """Claims whose stored verdict is missing or may have changed with time,
+    by id from after `after`."""
     rows = conn.execute(
         select(Claim.id)
-        .where(or_(Claim.verdict.is_(None), Claim.stable_until <= at))
+        .where(or_(Claim.verdict.is_(None), Claim.stable_until <= at), Claim.id > after)
         .order_by(Claim.id)
         .limit(limit)
     ).scalars()

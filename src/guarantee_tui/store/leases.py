@@ -162,6 +162,22 @@ def release(conn: Connection, claim_ref: str, agent: str, at: datetime) -> bool:
     return False
 
 
+def release_all(conn: Connection, agent: str, at: datetime) -> list[str]:
+    """Gives back every lease the agent holds (expired ones too); the refs, in order."""
+    refs = sorted(
+        str(ref)
+        for ref in conn.execute(
+            update(Claim)
+            .where(Claim.holder == agent)
+            .values(holder=None, held_since=None, held_until=None)
+            .returning(Claim.ref)
+        ).scalars()
+    )
+    for ref in refs:
+        _event(conn, ref, "release", agent, at)
+    return refs
+
+
 def clear(conn: Connection, claim_id: int) -> None:
     """A decided claim is nobody's to work any more."""
     conn.execute(

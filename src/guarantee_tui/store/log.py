@@ -332,12 +332,15 @@ def entry(conn: Connection, seq: int) -> Entry | None:
 
 def hash_checks(
     conn: Connection, *, batch_size: int = 20_000
-) -> Iterator[tuple[int, str, str, str, str, str | None]]:
-    """Every entry as (seq, prev_hash, stored hash, recomputed hash, action,
-    claim_ref), in order.
+) -> Iterator[tuple[int, str, str, str, list[Any]]]:
+    """Every entry as (seq, prev_hash, stored hash, recomputed hash, values), in
+    order; `values` are the hashed fields in HASHED_FIELDS order, `at` in its
+    canonical text (`2026-06-01T12:00:00.000000Z`).
 
     The hot loop of `log verify`: rows come straight from the driver's cursor
-    and are hashed without building entry objects.
+    and are hashed without building entry objects; the values are handed on
+    so that what the log says can be followed in the same pass
+    (services/log_state.py).
     """
     columns = ", ".join(HASHED_FIELDS) + ", hash"
     sqlite = conn.dialect.name == "sqlite"
@@ -349,8 +352,6 @@ def hash_checks(
     at_index = HASHED_FIELDS.index("at")
     seq_index = HASHED_FIELDS.index("seq")
     prev_index = HASHED_FIELDS.index("prev_hash")
-    action_index = HASHED_FIELDS.index("action")
-    claim_index = HASHED_FIELDS.index("claim_ref")
     count = len(HASHED_FIELDS)
     driver = conn.connection.driver_connection
     assert driver is not None
@@ -377,12 +378,5 @@ def hash_checks(
                     else datetime.fromisoformat(at).replace(tzinfo=UTC)
                 )
             )
-            yield (
-                values[seq_index],
-                values[prev_index],
-                row[count],
-                _digest(values),
-                values[action_index],
-                values[claim_index],
-            )
+            yield (values[seq_index], values[prev_index], row[count], _digest(values), values)
         last = rows[-1][seq_index]

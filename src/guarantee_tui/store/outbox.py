@@ -245,6 +245,18 @@ def _leased(effect_id: int, holder: str) -> Any:
     )
 
 
+def _settle_lease(conn: Connection, effect_id: int, holder: str, **values: Any) -> bool:
+    """Ends a lease with the effect's new state; False when the lease was lost
+    meanwhile (expired and taken by another dispatcher), so the answer is not
+    recorded twice."""
+    result = conn.execute(
+        update(OutboxMessage)
+        .where(_leased(effect_id, holder))
+        .values(lease_holder=None, lease_until=None, **values)
+    )
+    return result.rowcount == 1
+
+
 def mark_delivered(
     conn: Connection,
     effect_id: int,
@@ -257,22 +269,18 @@ def mark_delivered(
     balance_credits: int | None,
 ) -> bool:
     """Records the marketplace's answer; False when the lease was lost meanwhile."""
-    result = conn.execute(
-        update(OutboxMessage)
-        .where(_leased(effect_id, holder))
-        .values(
-            state="delivered",
-            delivered_at=now,
-            lease_holder=None,
-            lease_until=None,
-            next_try_at=None,
-            response_status=status,
-            response_body=body,
-            result_id=result_id,
-            balance_credits=balance_credits,
-        )
+    return _settle_lease(
+        conn,
+        effect_id,
+        holder,
+        state="delivered",
+        delivered_at=now,
+        next_try_at=None,
+        response_status=status,
+        response_body=body,
+        result_id=result_id,
+        balance_credits=balance_credits,
     )
-    return result.rowcount == 1
 
 
 def mark_retrying(
@@ -284,19 +292,15 @@ def mark_retrying(
     error: str,
     status: int | None,
 ) -> bool:
-    result = conn.execute(
-        update(OutboxMessage)
-        .where(_leased(effect_id, holder))
-        .values(
-            state="retrying",
-            lease_holder=None,
-            lease_until=None,
-            next_try_at=next_try_at,
-            last_error=error,
-            response_status=status,
-        )
+    return _settle_lease(
+        conn,
+        effect_id,
+        holder,
+        state="retrying",
+        next_try_at=next_try_at,
+        last_error=error,
+        response_status=status,
     )
-    return result.rowcount == 1
 
 
 def mark_failed(
@@ -308,20 +312,16 @@ def mark_failed(
     status: int | None,
     body: str | None,
 ) -> bool:
-    result = conn.execute(
-        update(OutboxMessage)
-        .where(_leased(effect_id, holder))
-        .values(
-            state="failed",
-            lease_holder=None,
-            lease_until=None,
-            next_try_at=None,
-            last_error=error,
-            response_status=status,
-            response_body=body,
-        )
+    return _settle_lease(
+        conn,
+        effect_id,
+        holder,
+        state="failed",
+        next_try_at=None,
+        last_error=error,
+        response_status=status,
+        response_body=body,
     )
-    return result.rowcount == 1
 
 
 def unclaim(conn: Connection, effect_ids: Sequence[int], holder: str) -> None:

@@ -14,6 +14,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, InvalidStateError
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,8 +56,9 @@ FIRST_PAGE_WAIT = 0.15
 FOLLOW_WAIT = 0.5
 FOLLOW_POLL = 0.5
 FOLLOW_RESTART = 5.0
-# A claim stays taken this long without activity unless config.toml says otherwise.
-DEFAULT_LEASE_MINUTES = 15
+# Quitting gives back the claims the agent holds, waiting this long at most
+# for the database (a lease left behind expires anyway).
+RELEASE_AT_QUIT = 2.0
 log = logging.getLogger(__name__)
 
 
@@ -134,7 +136,8 @@ class GuaranteeApp(App[None]):
         # markets they work (None: not known yet), once the database is open.
         self.actor_name = " ".join(self.agent.split())
         self.actor_markets: frozenset[str] | None = None
-        self.lease_minutes = DEFAULT_LEASE_MINUTES
+        # Checked when the settings were read: a bad value never gets this far.
+        self.lease_minutes = settings.lease_minutes
         # The last key or click: a claim stays taken while its agent is at work.
         self.last_activity = monotonic()
         self._stop_following = threading.Event()
@@ -319,28 +322,15 @@ class GuaranteeApp(App[None]):
         self.actor_role = role
         self.refresh_header()
 
-    def _load_team(self, db: Any) -> tuple[str, frozenset[str], int | UserError]:
-        from guarantee_tui.config import lease_minutes
+    def _load_team(self, db: Any) -> tuple[str, frozenset[str]]:
         from guarantee_tui.services.agents import current, markets_of
 
         # A UserError (no agent named on SQLite, another agent's name on
         # PostgreSQL) leaves the defaults: the screens that act say why.
-        actor = current(db, self.agent)
-        markets = markets_of(db, self.agent)
-        minutes: int | UserError
-        try:
-            minutes = lease_minutes()
-        except UserError as error:
-            minutes = error
-        return actor.name, markets, minutes
+        return current(db, self.agent).name, markets_of(db, self.agent)
 
-    def _team_loaded(self, team: tuple[str, frozenset[str], int | UserError]) -> None:
-        name, markets, minutes = team
-        self.actor_name, self.actor_markets = name, markets
-        if isinstance(minutes, UserError):
-            self.notify(minutes.describe(self.tr), severity="error", markup=False, timeout=8)
-        else:
-            self.lease_minutes = minutes
+    def _team_loaded(self, team: tuple[str, frozenset[str]]) -> None:
+        self.actor_name, self.actor_markets = team
         for screen in self.screen_stack:
             known = getattr(screen, "team_known", None)
             if callable(known):
@@ -370,6 +360,14 @@ class GuaranteeApp(App[None]):
                 # following starts again once it may be back.
                 log.exception("following the other agents' acts")
                 self._stop_following.wait(FOLLOW_RESTART)
+
+    def in_view(self, screen: Screen[Any]) -> bool:
+        """Whether `screen` shows: the current one, or under dialogs only."""
+        stack = self.screen_stack
+        if screen not in stack:
+            return False
+        above = stack[stack.index(screen) + 1 :]
+        return all(isinstance(s, ModalScreen) for s in above)
 
     def on_others_acted(self, message: OthersActed) -> None:
         # Each open screen shows what concerns it (a dialog may close).
@@ -577,7 +575,38 @@ class GuaranteeApp(App[None]):
         # status says so (`guarantee-tui || ...`); the command line returns it.
         from guarantee_tui.ui.screens.error import ErrorScreen
 
-        self.exit(return_code=1 if isinstance(self.screen, ErrorScreen) else 0)
+        on_error = isinstance(self.screen, ErrorScreen)
+        if not on_error:
+            await self._release_claims()
+        self.exit(return_code=1 if on_error else 0)
+
+    async def _release_claims(self) -> None:
+        """Gives back the claims the agent holds, for the team to take at once.
+
+        Best effort, within the quit: a database that does not answer within
+        RELEASE_AT_QUIT is left behind (the leases expire, as after a crash).
+        The thread is a daemon: the process's exit never waits for it."""
+        if not self._db_ready.is_set() or self._open_error is not None or self.database is None:
+            return
+        database, agent = self.database, self.agent
+        done: Future[None] = Future()
+
+        def work() -> None:
+            from guarantee_tui.services.database import guarded
+            from guarantee_tui.services.leases import release_all
+
+            try:
+                guarded(database, lambda db: release_all(db, agent))
+            except UserError:
+                pass  # nobody known to act here (SQLite without a name): nothing held
+            except Exception:
+                log.exception("giving back the claims held at quit")
+            with suppress(InvalidStateError):
+                done.set_result(None)
+
+        threading.Thread(target=work, name="release-at-quit", daemon=True).start()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(done), RELEASE_AT_QUIT)
 
     def action_help_quit(self) -> None:
         # Textual's ctrl+c reminder, in the UI language.

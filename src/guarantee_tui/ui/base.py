@@ -7,21 +7,29 @@ of the config file's `[keymap]` rebinds "back" on every screen: `back`
 end/G) on screens, `cancel` (escape) on dialogs. A screen gives a shared key its
 meaning with the action of that name (`action_down`); a screen without it
 hides the key.
+
+Every screen draws through `InertCompositor` (ui/inert.py): no control
+character from data reaches the terminal, whatever a widget shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 
 from guarantee_tui.i18n import N_, Translator
-from guarantee_tui.ui.bindings import translate_bindings
+from guarantee_tui.text import visible
+from guarantee_tui.ui.bindings import not_now, translate_bindings
+from guarantee_tui.ui.inert import InertCompositor
 
 if TYPE_CHECKING:
     from guarantee_tui.services.database import Database
+    from guarantee_tui.services.leases import Holding
     from guarantee_tui.ui.app import GuaranteeApp
 
 T = TypeVar("T")
@@ -59,6 +67,12 @@ class Translated:
         self.gapp.run_db(job, on_done, group=group, node=cast(Screen[Any], self), on_error=on_error)
 
 
+def _draw_inert(screen: Screen[Any]) -> None:
+    # Textual's compositor, replaced before anything is drawn (a private:
+    # tests/ui/test_textual_canaries.py).
+    screen._compositor = InertCompositor()
+
+
 class AppScreen(Translated, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
@@ -68,6 +82,10 @@ class AppScreen(Translated, Screen[None]):
         Binding("home,g", "first", N_("First"), show=False, id="first"),
         Binding("end,G", "last", N_("Last"), show=False, id="last"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        _draw_inert(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Subclasses end theirs with this: a move the screen lacks is hidden."""
@@ -89,6 +107,10 @@ class AppModal(Translated, ModalScreen[R]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        _draw_inert(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -115,3 +137,83 @@ class AppModal(Translated, ModalScreen[R]):
         # Textual runs every on_mount along the MRO, this one after a subclass's:
         # subclasses must not call super().on_mount(), or it runs twice.
         self.retranslate()
+
+
+# --- a claim worked by one agent at a time (services/leases.py) -------------
+
+
+def since(moment: datetime, tr: Translator) -> str:
+    """When a lease began, in this desk's time: the time today, else date and time."""
+    local = moment.astimezone()
+    if local.date() == datetime.now(UTC).astimezone().date():
+        return tr.time(local)
+    return tr.moment(local)
+
+
+def on_claim(holding: Holding, tr: Translator) -> str:
+    return tr(
+        "{agent} is on this claim since {since}",
+        agent=visible(holding.holder),
+        since=since(holding.since, tr),
+    )
+
+
+def held_notice(holding: Holding, tr: Translator, *, supervisor: bool, take_key: str | None) -> str:
+    """Why the keys that act on a claim someone else holds are not available;
+    `take_key`: the key that takes it over here (None: not on this screen)."""
+    agent, at = visible(holding.holder), since(holding.since, tr)
+    if not supervisor:
+        return tr(
+            "{agent} is on this claim since {since}: ask them, or a supervisor to take it over.",
+            agent=agent,
+            since=at,
+        )
+    if take_key is None:
+        return tr(
+            "{agent} is on this claim since {since}: take it over first, on the claim screen.",
+            agent=agent,
+            since=at,
+        )
+    return tr(
+        "{agent} is on this claim since {since}: take it over first ({key}).",
+        agent=agent,
+        since=at,
+        key=take_key,
+    )
+
+
+class HeldClaimScreen(AppScreen):
+    """A screen whose keys act on one claim, which another agent may hold."""
+
+    # The ids of the keys that act on the claim as its holder.
+    HOLDER_KEYS: ClassVar[frozenset[str]] = frozenset()
+    # Who works the claim now (None: nobody), as last loaded.
+    holding: Holding | None = None
+
+    @property
+    def held_by_other(self) -> bool:
+        return self.holding is not None and not self.gapp.is_me(self.holding.holder)
+
+    def take_key(self) -> str | None:
+        """The key that takes the claim over on this screen (None: none here)."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        # Textual ignores a key whose action is not available; this one says why.
+        binding = not_now(self, event.key)
+        holding = self.holding
+        if binding is None or binding.id not in self.HOLDER_KEYS or holding is None:
+            return
+        if not self.held_by_other:
+            return
+        event.stop()
+        self.notify(
+            held_notice(
+                holding,
+                self.tr,
+                supervisor=self.gapp.actor_role == "supervisor",
+                take_key=self.take_key(),
+            ),
+            severity="warning",
+            markup=False,
+        )

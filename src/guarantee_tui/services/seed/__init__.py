@@ -12,6 +12,8 @@ from guarantee_tui.services.seed.generator import (
     DEFAULT_ANCHOR,
     DEFAULT_PROFESSIONALS,
     DEFAULT_SEED,
+    EARLIEST_ANCHOR,
+    LATEST_ANCHOR,
     Generator,
 )
 from guarantee_tui.services.seed.service import (
@@ -27,6 +29,8 @@ __all__ = [
     "DEFAULT_ANCHOR",
     "DEFAULT_PROFESSIONALS",
     "DEFAULT_SEED",
+    "EARLIEST_ANCHOR",
+    "LATEST_ANCHOR",
     "DatabaseNotEmpty",
     "Generator",
     "NotASQLiteFile",

@@ -27,6 +27,7 @@ from guarantee_tui.policy import (
     ReviewSource,
     Verification,
 )
+from guarantee_tui.policy.window import EARLIEST, LATEST
 from guarantee_tui.services.decisions import PLATFORM_ABUSE
 from guarantee_tui.services.seed.scenarios import (
     CORE,
@@ -58,6 +59,11 @@ from guarantee_tui.text import email_key, fold, phone_key
 DEFAULT_ANCHOR: Final = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 DEFAULT_SEED: Final = 1
 DEFAULT_PROFESSIONALS: Final = 60
+# Every date generated lies within this much of the anchor: professionals are
+# created up to about 20 months before it, packs run up to a year after it.
+# Anchors whose data would leave the tool's window (policy/window.py) are refused.
+EARLIEST_ANCHOR: Final = EARLIEST + relativedelta(years=2)
+LATEST_ANCHOR: Final = LATEST - relativedelta(years=1)
 
 # In insertion order (parents first).
 TABLES: Final = (

@@ -19,7 +19,9 @@ from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_
 from guarantee_tui.services import phone
 from guarantee_tui.services.phone import OUTCOMES, CallNoteOutcome, outcome_label
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.inert import data_text
 
 
 class CallNoteScreen(AppModal[CallNoteOutcome | None]):
@@ -69,7 +71,11 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         tr = self.tr
         self.query_one("#note-title", Static).update(
             Text(
-                tr("Call note: {company} ({ref})", company=self.company, ref=self.professional_ref)
+                tr(
+                    "Call note: {company} ({ref})",
+                    company=visible(self.company),
+                    ref=visible(self.professional_ref),
+                )
             )
         )
         self.query_one("#note-summary-label", Static).update(Text(tr("What was the call about?")))
@@ -126,7 +132,7 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         return False
 
     def _error(self, text: str) -> None:
-        self.query_one("#note-error", Static).update(Text(text))
+        self.query_one("#note-error", Static).update(data_text(text, lines=True))
 
     @on(Button.Pressed, "#note-cancel")
     def _cancel_pressed(self) -> None:

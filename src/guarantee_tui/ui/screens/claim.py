@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -48,10 +47,10 @@ from guarantee_tui.services import claim_view, effect_view, leases
 from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.services.effect_view import EffectView
 from guarantee_tui.services.leases import Holding
-from guarantee_tui.ui.base import AppScreen
-from guarantee_tui.ui.bindings import not_now
+from guarantee_tui.text import visible
+from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since
+from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
-from guarantee_tui.ui.screens.queue import since
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
 from guarantee_tui.ui.widgets.two_columns import TwoColumns
@@ -63,8 +62,6 @@ LIVE_INTERVAL = 1.0
 # The lease is renewed this often at most (a third of it when shorter), if
 # the agent pressed a key since the last renewal.
 RENEW_EVERY = 60.0
-# The keys that act on the claim as its holder.
-HOLDER_KEYS = frozenset({"claim.approve", "claim.reject", "claim.suspend", "claim.take"})
 # From this width the checklist is a two-column table.
 WIDE = 110
 
@@ -116,38 +113,6 @@ def _load(db: Any, claim_ref: str, at: datetime) -> _Loaded:
     )
 
 
-def on_claim(holding: Holding, tr: Translator) -> str:
-    return tr(
-        "{agent} is on this claim since {since}",
-        agent=holding.holder,
-        since=since(holding.since, tr),
-    )
-
-
-def held_notice(holding: Holding, tr: Translator, *, supervisor: bool, take_key: str | None) -> str:
-    """Why the keys that act on a claim someone else holds are not available;
-    `take_key`: the key that takes it over here (None: not on this screen)."""
-    agent, at = holding.holder, since(holding.since, tr)
-    if not supervisor:
-        return tr(
-            "{agent} is on this claim since {since}: ask them, or a supervisor to take it over.",
-            agent=agent,
-            since=at,
-        )
-    if take_key is None:
-        return tr(
-            "{agent} is on this claim since {since}: take it over first, on the claim screen.",
-            agent=agent,
-            since=at,
-        )
-    return tr(
-        "{agent} is on this claim since {since}: take it over first ({key}).",
-        agent=agent,
-        since=at,
-        key=take_key,
-    )
-
-
 def render_effects(effects: list[EffectView], tr: Translator, zone: str) -> tuple[Table, str]:
     """The claim's effects on the marketplace, one line each, oldest first (a
     long one wraps under itself), and the same as plain text."""
@@ -155,7 +120,8 @@ def render_effects(effects: list[EffectView], tr: Translator, zone: str) -> tupl
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
     head = Text(tr("Marketplace:"), style="bold")
-    lines = [effect_line(effect, tr, zone) for effect in effects]
+    # What the marketplace answered is data: shown, never acted on.
+    lines = [inert(effect_line(effect, tr, zone)) for effect in effects]
     for i, line in enumerate(lines):
         grid.add_row(head if i == 0 else "", line)
     return grid, "\n".join([head.plain, *(line.plain for line in lines)])
@@ -172,7 +138,7 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
             line = Text(f"{status_mark(result.status)} ", style=style)
             line.append(tr.render(CONDITION_LABELS[result.id]), style=f"bold {style}")
             line.append(" — ")
-            line.append(tr.render(result.evidence))
+            line.append(visible(tr.render(result.evidence), lines=True))
             lines.append(line)
         return Group(*lines, legend)
     # The mark and the label's colour carry the status; the legend spells it out.
@@ -180,7 +146,7 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
         (
             Text(status_mark(result.status), style=status_style(result.status)),
             Text(tr.render(CONDITION_LABELS[result.id]), style=status_style(result.status)),
-            Text(tr.render(result.evidence)),
+            data_text(tr.render(result.evidence), lines=True),
         )
         for result in view.checklist.results
     ]
@@ -211,7 +177,7 @@ def render_verdict(view: ClaimView, tr: Translator) -> Text:
                 " "
                 + tr(
                     "by {agent} on {at}",
-                    agent=view.decision.agent,
+                    agent=visible(view.decision.agent),
                     at=tr.moment(
                         view.decision.decided_at, rules_for(str(view.checklist.market)).zone
                     ),
@@ -224,23 +190,26 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
     pro = view.professional
     zone = rules_for(pro.market).zone
     text = Text()
-    text.append(f"{view.claim_ref}", style="bold")
+    text.append(visible(view.claim_ref), style="bold")
     text.append(" · ")
-    text.append(pro.company, style="bold")
-    text.append(f" · {pro.ref} · {pro.market}")
+    text.append(visible(pro.company), style="bold")
+    text.append(visible(f" · {pro.ref} · {pro.market}"))
     if pro.status == "suspended":
         text.append(" · ")
         text.append(tr("profile suspended"), style="bold red")
     text.append("\n")
     details = [
         tr("submitted {at}", at=tr.moment(view.submitted_at, zone)),
-        pro.email or tr("no e-mail"),
-        pro.phone or tr("no phone"),
+        visible(pro.email) if pro.email else tr("no e-mail"),
+        visible(pro.phone) if pro.phone else tr("no phone"),
     ]
     text.append(" · ".join(details))
     text.append("\n")
     more = [
-        tr("pack: {pack}", pack=view.active_pack or tr("none active")),
+        tr(
+            "pack: {pack}",
+            pack=visible(view.active_pack) if view.active_pack else tr("none active"),
+        ),
         tr("balance: {credits}", credits=tr.credits(pro.balance)),
         tr("profile: {percent}", percent=tr.percent(view.latest_completeness))
         if view.latest_completeness is not None
@@ -251,7 +220,7 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
     return text
 
 
-class ClaimScreen(AppScreen):
+class ClaimScreen(HeldClaimScreen):
     DEFAULT_CSS = """
     ClaimScreen #claim-holder { padding: 0 1; height: auto; text-style: bold; }
     ClaimScreen #claim-holder.other { background: $warning-muted; }
@@ -271,6 +240,9 @@ class ClaimScreen(AppScreen):
         Binding("t", "take", N_("Take"), id="claim.take", show=False),
         Binding("R", "release", N_("Give back"), id="claim.release", show=False),
     ]
+    HOLDER_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"claim.approve", "claim.reject", "claim.suspend", "claim.take"}
+    )
 
     def __init__(
         self,
@@ -290,16 +262,12 @@ class ClaimScreen(AppScreen):
         self.opened_at: datetime | None = None
         self._shown: tuple[str, ...] | None = None
         # Who works the claim now (None: nobody), as last loaded.
-        self.holding: Holding | None = holding
+        self.holding = holding
         self._renewed_activity = monotonic()
 
     @property
     def mine(self) -> bool:
         return self.holding is not None and self.gapp.is_me(self.holding.holder)
-
-    @property
-    def held_by_other(self) -> bool:
-        return self.holding is not None and not self.gapp.is_me(self.holding.holder)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -431,28 +399,11 @@ class ClaimScreen(AppScreen):
     def _supervisor(self) -> bool:
         return self.gapp.actor_role == "supervisor"
 
-    def on_key(self, event: events.Key) -> None:
-        # Textual ignores a key whose action is not available; this one says why.
-        binding = not_now(self, event.key)
-        holding = self.holding
-        if binding is None or binding.id not in HOLDER_KEYS or holding is None:
-            return
-        if not self.held_by_other:
-            return
-        event.stop()
-        self.notify(
-            held_notice(
-                holding, self.tr, supervisor=self._supervisor, take_key=self._key_of("take")
-            ),
-            severity="warning",
-            markup=False,
-        )
-
-    def _key_of(self, action: str) -> str:
+    def take_key(self) -> str | None:
         for active in self.active_bindings.values():
-            if active.binding.action == action:
+            if active.binding.action == "take":
                 return self.app.get_key_display(active.binding)
-        return action
+        return "take"
 
     # --- the lease --------------------------------------------------------
 
@@ -503,7 +454,7 @@ class ClaimScreen(AppScreen):
                 lambda: self.notify(
                     self.tr(
                         "You are on claim {ref}: it stays yours while you work on it.",
-                        ref=self.claim_ref,
+                        ref=visible(self.claim_ref),
                     ),
                     markup=False,
                 )
@@ -522,8 +473,8 @@ class ClaimScreen(AppScreen):
                 self.tr(
                     "{agent} is on claim {ref} since {since}. Take it over? "
                     "The decision log records it.",
-                    agent=holding.holder,
-                    ref=self.claim_ref,
+                    agent=visible(holding.holder),
+                    ref=visible(self.claim_ref),
                     since=since(holding.since, self.tr),
                 ),
                 self.tr("Take over"),
@@ -538,7 +489,7 @@ class ClaimScreen(AppScreen):
         def taken(holding: Holding) -> None:
             self.holding = holding
             self._renewed_activity = monotonic()
-            self.notify(self.tr("You took claim {ref} over.", ref=ref), markup=False)
+            self.notify(self.tr("You took claim {ref} over.", ref=visible(ref)), markup=False)
             self.reload()
 
         self.run_db(
@@ -552,9 +503,9 @@ class ClaimScreen(AppScreen):
 
         def released(done: bool) -> None:
             self.notify(
-                self.tr("Claim {ref} is free for others to take.", ref=ref)
+                self.tr("Claim {ref} is free for others to take.", ref=visible(ref))
                 if done
-                else self.tr("You no longer held claim {ref}.", ref=ref),
+                else self.tr("You no longer held claim {ref}.", ref=visible(ref)),
                 markup=False,
             )
             self.reload()
@@ -575,8 +526,8 @@ class ClaimScreen(AppScreen):
                     self.notify(
                         self.tr(
                             "{agent} took claim {ref} over.",
-                            agent=change.agent or "?",
-                            ref=self.claim_ref,
+                            agent=visible(change.agent or "?"),
+                            ref=visible(self.claim_ref),
                         ),
                         severity="warning",
                         markup=False,
@@ -616,7 +567,7 @@ class ClaimScreen(AppScreen):
                 self.notify(
                     self.tr(
                         "Claim {ref}: {status}. The letter is recorded.",
-                        ref=self.claim_ref,
+                        ref=visible(self.claim_ref),
                         status=claim_status_label(outcome.status, self.tr),
                     ),
                     markup=False,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.inert import data_text
 
 
 class ConfirmScreen(AppModal[bool | None]):
@@ -29,7 +29,8 @@ class ConfirmScreen(AppModal[bool | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.question), id="confirm-question")
+            # Asked about data (an agent, a ref): shown, never acted on.
+            yield Static(data_text(self.question, lines=True), id="confirm-question")
             with Horizontal():
                 yield Button(id="confirm-no")
                 yield Button(variant="warning", id="confirm-yes")

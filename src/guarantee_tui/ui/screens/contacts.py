@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
@@ -27,9 +27,9 @@ from guarantee_tui.services import claim_view, leases, privacy, verification
 from guarantee_tui.services.claim_view import ClaimView, ContactLine
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.services.privacy import mask_name, mask_phone
-from guarantee_tui.ui.base import AppScreen
-from guarantee_tui.ui.bindings import not_now
-from guarantee_tui.ui.screens.claim import held_notice, on_claim
+from guarantee_tui.text import visible
+from guarantee_tui.ui.base import HeldClaimScreen, on_claim
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.small_table import SmallTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from guarantee_tui.services.events import Change
 
 WIDE = 120
-MARK_KEYS = frozenset({"contacts.truthful", "contacts.untruthful", "contacts.clear"})
 EXCERPT = 60
 
 _MARKS = {
@@ -79,7 +78,8 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
     d = line.details
     out = Text()
     out.append(
-        tr("Contact {position} of 20 · {ref}", position=line.position, ref=p.ref), style="bold"
+        tr("Contact {position} of 20 · {ref}", position=line.position, ref=visible(p.ref)),
+        style="bold",
     )
     out.append("\n")
     facts = [
@@ -106,7 +106,7 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
         out.append("\n")
     if line.positive_review:
         out.append(
-            tr("Positive review {review} from this client", review=line.positive_review),
+            tr("Positive review {review} from this client", review=visible(line.positive_review)),
             style="green",
         )
         out.append("\n")
@@ -117,12 +117,12 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
         phone = mask_phone(phone) if phone else None
     client = [v for v in (name, phone, d.city, d.job_title) if v]
     if client:
-        out.append(" · ".join(client))
+        out.append(visible(" · ".join(client)))
         if not revealed and (d.client_name or d.client_phone):
             out.append("  " + tr("(masked: v shows them, and is logged)"), style="dim")
         out.append("\n")
     for flag in line.flags:
-        out.append("⚑ " + tr.render(flag.message), style="bold yellow")
+        out.append("⚑ " + visible(tr.render(flag.message), lines=True), style="bold yellow")
         out.append("\n")
     out.append("\n")
     out.append(tr("Explanation"), style="bold underline")
@@ -131,7 +131,7 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
     if explanation is None or not explanation.text.strip():
         out.append(tr("No explanation given."), style="bold red")
         return out
-    out.append(explanation.text)
+    out.append(visible(explanation.text, lines=True))
     out.append("\n\n")
     mark, style = _MARKS[explanation.verification]
     out.append(f"{mark} {_verification_label(explanation.verification, tr)}", style=style)
@@ -140,16 +140,16 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
             " "
             + tr(
                 "by {agent} on {at}",
-                agent=explanation.verified_by,
+                agent=visible(explanation.verified_by),
                 at=tr.moment(explanation.verified_at, zone),
             )
         )
     if explanation.note:
-        out.append("\n" + tr("Note: {note}", note=explanation.note))
+        out.append("\n" + tr("Note: {note}", note=visible(explanation.note, lines=True)))
     return out
 
 
-class ContactsScreen(AppScreen):
+class ContactsScreen(HeldClaimScreen):
     DEFAULT_CSS = """
     ContactsScreen #contacts-body { layout: vertical; height: 1fr; }
     ContactsScreen #contacts-body.wide { layout: horizontal; }
@@ -169,19 +169,16 @@ class ContactsScreen(AppScreen):
         Binding("v", "reveal", N_("Show client data"), id="contacts.reveal"),
         Binding("tab", "app.focus_next", N_("Next pane"), show=False, id="contacts.pane"),
     ]
+    HOLDER_KEYS: ClassVar[frozenset[str]] = frozenset(
+        {"contacts.truthful", "contacts.untruthful", "contacts.clear"}
+    )
 
     def __init__(self, claim_ref: str) -> None:
         super().__init__()
         self.claim_ref = claim_ref
         self.view: ClaimView | None = None
-        # Who works the claim now (None: nobody), as last loaded.
-        self.holding: Holding | None = None
         # Supervisors see client data; an agent once they asked for it here.
         self.revealed = False
-
-    @property
-    def held_by_other(self) -> bool:
-        return self.holding is not None and not self.gapp.is_me(self.holding.holder)
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -273,7 +270,7 @@ class ContactsScreen(AppScreen):
                 Text("★", style="green") if line.positive_review else "",
                 Text(str(len(line.flags)), style="bold yellow") if line.flags else "",
                 Text(mark, style=style),
-                Text(excerpt(explanation.text))
+                data_text(excerpt(explanation.text))
                 if explanation and explanation.text.strip()
                 else Text(tr("missing"), style="bold red"),
                 key=p.ref,
@@ -284,7 +281,7 @@ class ContactsScreen(AppScreen):
         for line in view.contacts:
             counts[line.explanation.verification if line.explanation else None] += 1
         title = Text()
-        title.append(f"{view.claim_ref} · {view.professional.company}", style="bold")
+        title.append(visible(f"{view.claim_ref} · {view.professional.company}"), style="bold")
         title.append(
             " · "
             + tr(
@@ -333,26 +330,6 @@ class ContactsScreen(AppScreen):
                 return None
         return super().check_action(action, parameters)
 
-    def on_key(self, event: events.Key) -> None:
-        # Textual ignores a key whose action is not available; this one says why.
-        binding = not_now(self, event.key)
-        holding = self.holding
-        if binding is None or binding.id not in MARK_KEYS or holding is None:
-            return
-        if not self.held_by_other:
-            return
-        event.stop()
-        self.notify(
-            held_notice(
-                holding,
-                self.tr,
-                supervisor=self.gapp.actor_role == "supervisor",
-                take_key=None,
-            ),
-            severity="warning",
-            markup=False,
-        )
-
     def action_reveal(self) -> None:
         ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
 
@@ -395,7 +372,7 @@ class ContactsScreen(AppScreen):
 
             self.app.push_screen(
                 PromptScreen(
-                    self.tr("Why is the explanation for {ref} untruthful?", ref=contact),
+                    self.tr("Why is the explanation for {ref} untruthful?", ref=visible(contact)),
                     placeholder=self.tr("e.g. the client says nobody called"),
                 ),
                 noted,

@@ -29,7 +29,9 @@ from guarantee_tui.policy import CONDITION_LABELS, ConditionId, Status
 from guarantee_tui.services import decisions
 from guarantee_tui.services.database import StoreError
 from guarantee_tui.services.decisions import Draft, Outcome
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.inert import data_text
 
 if TYPE_CHECKING:
     from guarantee_tui.services.events import Change
@@ -116,7 +118,7 @@ class DecisionScreen(AppModal[Outcome | None]):
         super().retranslate()
         tr = self.tr
         self.query_one("#decision-title", Static).update(
-            Text(tr(TITLES[self.action], ref=self.claim_ref))
+            Text(tr(TITLES[self.action], ref=visible(self.claim_ref)))
         )
         self.query_one("#decision-reason", Input).placeholder = tr(
             "Reason (required): why you decide so"
@@ -184,7 +186,10 @@ class DecisionScreen(AppModal[Outcome | None]):
                 ),
             )
         elif self.action == "suspend" and draft.untruthful:
-            reason.value = tr("Untruthful explanations: {refs}", refs=tr.items(draft.untruthful))
+            reason.value = tr(
+                "Untruthful explanations: {refs}",
+                refs=tr.items([visible(ref) for ref in draft.untruthful]),
+            )
         # A selected draft, whether it arrived before the box took focus or
         # after: typing replaces it, ctrl+s keeps it; typing never runs on after it.
         reason.select_all()
@@ -192,7 +197,11 @@ class DecisionScreen(AppModal[Outcome | None]):
     def _show(self, draft: Draft) -> None:
         tr = self.tr
         why = self.query_one("#decision-why", Static)
-        why.update(Text(tr.render(draft.why_not)) if draft.why_not is not None else Text(""))
+        why.update(
+            data_text(tr.render(draft.why_not), lines=True)
+            if draft.why_not is not None
+            else Text("")
+        )
         self.query_one("#decision-letter-title", Static).update(
             Text(
                 tr(
@@ -201,7 +210,7 @@ class DecisionScreen(AppModal[Outcome | None]):
                 )
             )
         )
-        self.query_one("#decision-letter-text", Static).update(Text(draft.letter))
+        self.query_one("#decision-letter-text", Static).update(data_text(draft.letter, lines=True))
         self._update_confirm()
 
     def _update_confirm(self) -> None:
@@ -276,7 +285,9 @@ class DecisionScreen(AppModal[Outcome | None]):
         )
         if refusal:
             assert isinstance(error, UserError)
-            self.query_one("#decision-error", Static).update(Text(error.describe(self.tr)))
+            self.query_one("#decision-error", Static).update(
+                data_text(error.describe(self.tr), lines=True)
+            )
             self.query_one("#decision-confirm", Button).disabled = True
             return True
         self._update_confirm()
@@ -294,18 +305,18 @@ class DecisionScreen(AppModal[Outcome | None]):
         for change in changes:
             if change.claim_ref != self.claim_ref or self.gapp.is_me(change.agent):
                 continue
-            agent = change.agent or "?"
+            agent = visible(change.agent or "?")
             if change.action in DECISIONS:
                 notice = tr(
                     "{agent} has just decided claim {ref}: your decision was not recorded.",
                     agent=agent,
-                    ref=self.claim_ref,
+                    ref=visible(self.claim_ref),
                 )
             elif change.action in TAKES:
                 notice = tr(
                     "{agent} has just taken claim {ref}: your decision was not recorded.",
                     agent=agent,
-                    ref=self.claim_ref,
+                    ref=visible(self.claim_ref),
                 )
             else:
                 continue

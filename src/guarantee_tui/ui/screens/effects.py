@@ -6,7 +6,9 @@ still undelivered a quarter of an hour after its act, across claims; only
 the first of each professional's queue, the one that holds the others back.
 `r` tries it again, `c` gives it up with a reason (recorded in the decision
 log), `enter` opens its claim. Agents are told it is the supervisors' work.
-The list reads itself again every two seconds.
+The list reads itself again every two seconds (the marketplace's answers),
+and at once when another agent's act may change it (a decision, a
+reopening, an effect cancelled: ui/app.py); the cursor stays on its effect.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.widgets import Static
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.presentation import effect_kind_label
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
@@ -28,8 +31,11 @@ from guarantee_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from guarantee_tui.services.effect_view import EffectView
+    from guarantee_tui.services.events import Change
 
 LIVE_INTERVAL: Final = 2.0
+# The logged acts that add, withdraw or settle effects.
+EFFECT_ACTS: Final = frozenset({"approve", "reject", "suspend", "reopen", "cancel_effect"})
 UTC_ZONE: Final = "UTC"
 MARKS: Final = {
     "delivered": ("✔", "green"),
@@ -76,7 +82,7 @@ def effect_state(effect: EffectView, tr: Translator, zone: str) -> str:
             )
         return tr("sent at {when}", when=when)
     if state == "retrying":
-        error = effect.short_error or "—"
+        error = visible(effect.short_error or "—")
         tries = tr.number(effect.tries)
         if effect.next_try_at is None:
             return tr.plural(
@@ -96,10 +102,10 @@ def effect_state(effect: EffectView, tr: Translator, zone: str) -> str:
             error=error,
         )
     if state == "failed":
-        return tr("failed: {error}", error=effect.short_error or "—")
+        return tr("failed: {error}", error=visible(effect.short_error or "—"))
     if state == "cancelled":
         if effect.cancel_reason:
-            return tr("cancelled: {reason}", reason=" ".join(effect.cancel_reason.split()))
+            return tr("cancelled: {reason}", reason=visible(" ".join(effect.cancel_reason.split())))
         return tr("cancelled")
     if state == "sending":
         return tr("being sent")
@@ -172,6 +178,14 @@ class EffectsScreen(AppScreen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent's act (ui/app.py) that may change the list: read it again now.
+        Hidden under another screen, the list is read again when it shows."""
+        if self.gapp.in_view(self) and any(
+            c.seq is not None and c.action in EFFECT_ACTS for c in changes
+        ):
+            self.reload()
+
     def reload(self) -> None:
         from guarantee_tui.services.effect_view import needing_attention
 
@@ -192,8 +206,14 @@ class EffectsScreen(AppScreen):
         if effects is None:
             return
         table = self.table
+        # The cursor stays on its effect when others come or go above it.
+        current = table.cursor
         generation = table.reset(len(effects), keep_rows=True)
         table.set_rows(generation, 0, [self._row(e) for e in effects])
+        if current is not None:
+            keys = [str(e.id) for e in effects]
+            if current.key in keys:
+                table.cursor_row = keys.index(current.key)
         self._detail()
 
     def _detail(self) -> None:
@@ -208,8 +228,8 @@ class EffectsScreen(AppScreen):
             " · ",
             tr(
                 "claim {claim} · professional {professional} · since {since} (UTC)",
-                claim=effect.claim or "—",
-                professional=effect.professional,
+                claim=visible(effect.claim or "—"),
+                professional=visible(effect.professional),
                 since=tr.moment(effect.created_at, UTC_ZONE),
             ),
             "\n",
@@ -219,7 +239,10 @@ class EffectsScreen(AppScreen):
         text.append(" " + effect_state(effect, tr, UTC_ZONE))
         if effect.last_error and effect.state in ("retrying", "failed"):
             text.append("\n")
-            text.append(tr("The marketplace said: {error}", error=effect.last_error), style="dim")
+            text.append(
+                tr("The marketplace said: {error}", error=visible(effect.last_error, lines=True)),
+                style="dim",
+            )
         detail.update(text)
 
     @on(LazyTable.Highlighted)
@@ -251,8 +274,8 @@ class EffectsScreen(AppScreen):
             key=str(effect.id),
             cells=(
                 tr.number(effect.id),
-                effect.claim or "—",
-                effect.professional,
+                visible(effect.claim or "—"),
+                visible(effect.professional),
                 # The amount is in the detail below.
                 capitalised(effect_kind_label(effect.kind, tr)),
                 f"{tr.date(effect.created_at.date(), short=True)} {tr.time(effect.created_at)}",
@@ -334,7 +357,7 @@ class EffectsScreen(AppScreen):
                     "sent for it. (recorded in the log)",
                     id=effect_id,
                     what=effect_label(effect, tr),
-                    claim=effect.claim or "—",
+                    claim=visible(effect.claim or "—"),
                 )
             ),
             reason_given,

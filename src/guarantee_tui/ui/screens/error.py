@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from guarantee_tui.i18n import N_
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.widgets.footer import AppFooter
 
 
@@ -41,7 +42,8 @@ class ErrorScreen(AppModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="error-title")
-            yield Static(Text(self.message), id="error-message")
+            # An error may quote data (a ref, a file name): shown, never acted on.
+            yield Static(data_text(self.message, lines=True), id="error-message")
             yield Static(id="error-hint")
         yield AppFooter()
 

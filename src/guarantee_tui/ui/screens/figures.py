@@ -14,6 +14,7 @@ from textual.widgets import Static
 from guarantee_tui.services import log
 from guarantee_tui.services.log import AgentFigures, LogFilter
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.screens.log import describe_filter
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -69,7 +70,7 @@ class FiguresScreen(AppScreen):
         for f in self.figures:
             rate = f.approval_rate
             table.add_row(
-                Text(f.agent),
+                data_text(f.agent),
                 tr.number(f.decisions),
                 tr.number(f.approve),
                 tr.number(f.reject),

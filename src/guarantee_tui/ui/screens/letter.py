@@ -15,7 +15,9 @@ from guarantee_tui.i18n import Translator, language_name
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
 from guarantee_tui.presentation import action_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
@@ -30,11 +32,15 @@ def recorded_checklist(checklist_json: str, tr: Translator) -> Table:
     for condition in data.get("conditions", []):
         status = condition["status"]
         cid = condition["id"]
-        label = tr.render(CONDITION_LABELS[ConditionId(cid)]) if cid in set(ConditionId) else cid
+        label = (
+            tr.render(CONDITION_LABELS[ConditionId(cid)])
+            if cid in set(ConditionId)
+            else visible(str(cid))
+        )
         table.add_row(
             Text(status_mark(status), style=status_style(status)),
             Text(label) + Text("\n" + status_label(status, tr), style=status_style(status)),
-            Text(condition.get("evidence", "")),
+            data_text(condition.get("evidence", ""), lines=True),
         )
     return table
 
@@ -63,16 +69,24 @@ class LetterScreen(AppScreen):
         tr, d = self.tr, self.decision
         head = Text()
         head.append(
-            tr("Claim {ref}: {action}", ref=self.claim_ref, action=action_label(d.action, tr)),
+            tr(
+                "Claim {ref}: {action}",
+                ref=visible(self.claim_ref),
+                action=action_label(d.action, tr),
+            ),
             style="bold",
         )
         head.append(
             "\n"
-            + tr("by {agent} on {at}", agent=d.agent, at=tr.moment(d.decided_at, "UTC") + " UTC")
+            + tr(
+                "by {agent} on {at}",
+                agent=visible(d.agent),
+                at=tr.moment(d.decided_at, "UTC") + " UTC",
+            )
         )
         if d.refund_credits is not None:
             head.append("\n" + tr("Refund: {credits}", credits=tr.credits(d.refund_credits)))
-        head.append("\n" + tr("Reason: {reason}", reason=d.reason))
+        head.append("\n" + tr("Reason: {reason}", reason=visible(d.reason, lines=True)))
         letter_title = Text(
             "\n"
             + tr(
@@ -86,7 +100,7 @@ class LetterScreen(AppScreen):
             Group(
                 head,
                 letter_title,
-                Text(d.letter_text),
+                data_text(d.letter_text, lines=True),
                 checklist_title,
                 recorded_checklist(d.checklist, tr),
             )

@@ -21,6 +21,7 @@ from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.presentation import log_action_label
 from guarantee_tui.services import log
 from guarantee_tui.services.log import Entry, LogFilter
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
@@ -34,7 +35,7 @@ def describe_filter(f: LogFilter, tr: Translator) -> str:
         end = tr.date((f.end - _ONE_DAY).date(), short=True) if f.end else "…"
         parts.append(tr("period: {start} – {end}", start=start, end=end))
     if f.agents:
-        parts.append(tr("agent: {value}", value=", ".join(sorted(f.agents))))
+        parts.append(tr("agent: {value}", value=visible(", ".join(sorted(f.agents)))))
     if f.markets:
         parts.append(tr("market: {value}", value=", ".join(sorted(f.markets))))
     if f.actions:

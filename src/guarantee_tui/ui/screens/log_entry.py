@@ -4,13 +4,17 @@ For a decision: the letter and the checklist as recorded, and the claim's
 current checklist next to them. Supervisors can reopen the decision (`o`)
 or give their second opinion for the quality review (`a` agree, `d`
 disagree); both ask for a note and are logged.
+
+"The claim now" follows other agents' acts on the claim (a mark, a
+decision, a reopening) as they happen (ui/app.py); a reason being typed to
+reopen a claim that someone else has just reopened is set aside, saying so.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -24,11 +28,16 @@ from guarantee_tui.presentation import log_action_label, role_label
 from guarantee_tui.services import claim_view, log
 from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.services.log import DECISIONS, Entry
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.screens.claim import render_checklist, render_verdict
 from guarantee_tui.ui.screens.letter import recorded_checklist
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from guarantee_tui.services.events import Change
+    from guarantee_tui.ui.screens.prompt import PromptScreen
 
 WIDE = 120
 
@@ -53,7 +62,7 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
         "\n"
         + tr(
             "{agent} ({role}), {at} UTC",
-            agent=entry.agent,
+            agent=visible(entry.agent),
             role=role_label(entry.role, tr),
             at=tr.moment(entry.at),
         )
@@ -63,19 +72,19 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
             "\n"
             + tr(
                 "Claim {claim} · professional {professional} · {market}",
-                claim=entry.claim_ref,
-                professional=entry.professional_ref or "—",
-                market=entry.market or "—",
+                claim=visible(entry.claim_ref),
+                professional=visible(entry.professional_ref or "—"),
+                market=visible(entry.market or "—"),
             )
         )
     if entry.refund_credits is not None:
         head.append("\n" + tr("Credits: {credits}", credits=tr.credits(entry.refund_credits)))
     if entry.reason:
-        head.append("\n" + tr("Reason: {reason}", reason=entry.reason))
+        head.append("\n" + tr("Reason: {reason}", reason=visible(entry.reason, lines=True)))
     if entry.details:
         details = json.loads(entry.details)
         if details.get("contact_ref"):
-            head.append("\n" + tr("Contact: {ref}", ref=details["contact_ref"]))
+            head.append("\n" + tr("Contact: {ref}", ref=visible(str(details["contact_ref"]))))
         if details.get("reviewed_seq"):
             head.append("\n" + tr("Reviews entry {seq}", seq=details["reviewed_seq"]))
     head.append("\n" + tr("Hash {hash}", hash=entry.hash), style="dim")
@@ -91,7 +100,7 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
                 style="bold underline",
             )
         )
-        parts.append(Text(entry.letter_text))
+        parts.append(Text(visible(entry.letter_text, lines=True)))
     return Group(*parts)
 
 
@@ -115,6 +124,10 @@ class LogEntryScreen(AppScreen):
         super().__init__()
         self.seq = seq
         self.loaded: _Loaded | None = None
+        # Another agent acted on the claim while a screen above hid this one.
+        self._stale = False
+        # The question "why reopen?", while it is open.
+        self._reopening: PromptScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -131,6 +144,40 @@ class LogEntryScreen(AppScreen):
 
     def on_resize(self) -> None:
         self.query_one("#entry-body").set_class(self.app.size.width >= WIDE, "wide")
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent's act on the entry's claim (ui/app.py): shown without a key press."""
+        loaded = self.loaded
+        claim_ref = loaded.entry.claim_ref if loaded is not None else None
+        mine = [c for c in changes if claim_ref is not None and c.claim_ref == claim_ref]
+        if not mine:
+            return
+        prompt = self._reopening
+        reopened = next(
+            (c for c in mine if c.action == "reopen" and not self.gapp.is_me(c.agent)), None
+        )
+        if reopened is not None and prompt is not None and prompt.is_attached:
+            # Said before the supervisor types more: the reason would be refused.
+            self._reopening = None
+            prompt.dismiss(None)
+            self.notify(
+                self.tr(
+                    "{agent} has just reopened claim {ref}: your reason was not recorded.",
+                    agent=visible(reopened.agent or "?"),
+                    ref=visible(claim_ref or ""),
+                ),
+                severity="warning",
+                markup=False,
+            )
+        if self.gapp.in_view(self):
+            self.reload()
+        else:
+            self._stale = True
 
     def reload(self) -> None:
         seq, agent, at = self.seq, self.gapp.agent, self.gapp.now()
@@ -195,6 +242,7 @@ class LogEntryScreen(AppScreen):
         claim_ref = loaded.entry.claim_ref
 
         def reason_given(reason: str | None) -> None:
+            self._reopening = None
             if not reason:
                 return
             agent, at = self.gapp.agent, self.gapp.now()
@@ -202,7 +250,7 @@ class LogEntryScreen(AppScreen):
             def reopened(_result: object) -> None:
                 # Withdrawing the decision's effects is committed: sent now.
                 self.gapp.link.wake()
-                self._done(self.tr("Claim {ref} reopened.", ref=claim_ref))
+                self._done(self.tr("Claim {ref} reopened.", ref=visible(claim_ref)))
 
             self.run_db(
                 lambda db: reopen(db, claim_ref, reason=reason, agent=agent, at=at),
@@ -210,10 +258,10 @@ class LogEntryScreen(AppScreen):
                 group=f"reopen-{claim_ref}",
             )
 
-        self.app.push_screen(
-            PromptScreen(self.tr("Why reopen claim {ref}? (recorded in the log)", ref=claim_ref)),
-            reason_given,
+        self._reopening = PromptScreen(
+            self.tr("Why reopen claim {ref}? (recorded in the log)", ref=visible(claim_ref))
         )
+        self.app.push_screen(self._reopening, reason_given)
 
     def action_review(self, agree: int) -> None:
         from guarantee_tui.ui.screens.prompt import PromptScreen

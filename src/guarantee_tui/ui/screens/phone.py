@@ -7,13 +7,18 @@ for is dropped. The highlighted professional's card says where their
 guarantee stands: "what to tell the caller" first, in the caller's language
 (`t` switches it to the agent's), then the conditions, the claims with
 their decisions and letters, and the last calls. `n` records a call note.
+
+Other agents' acts show as they happen (ui/app.py): a decision, a
+reopening, a mark or a call note loads the card again, a suspension or a
+reopening the results (a suspended profile is shown so); the typed search,
+the highlighted professional and the card's scroll stay as they were.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -43,10 +48,14 @@ from guarantee_tui.services.phone import (
     matched_on_label,
     outcome_label,
 )
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from guarantee_tui.services.events import Change
 
 # Look up this long after the last key typed.
 LOOKUP_DELAY = 0.1
@@ -56,6 +65,10 @@ CARD_DELAY = 0.05
 WIDE = 110
 # Below it, the results take at most this many lines (header included).
 NARROW_RESULTS = 7
+# The logged acts that may change a professional's status, which the results show.
+STATUS_ACTS: Final = frozenset({"suspend", "reopen"})
+# Logged acts on a professional rather than a claim (the change names no professional).
+PROFESSIONAL_ACTS: Final = frozenset({"call_note"})
 
 
 def render_card(
@@ -68,10 +81,17 @@ def render_card(
     parts: list[RenderableType] = []
 
     head = Text()
-    head.append(pro.company, style="bold")
+    head.append(visible(pro.company), style="bold")
     head.append("\n")
     head.append(
-        " · ".join([pro.ref, pro.market, pro.phone or tr("no phone"), pro.email or tr("no e-mail")])
+        " · ".join(
+            [
+                visible(pro.ref),
+                visible(pro.market),
+                visible(pro.phone) if pro.phone else tr("no phone"),
+                visible(pro.email) if pro.email else tr("no e-mail"),
+            ]
+        )
     )
     if pro.status == "suspended":
         head.append(" · ")
@@ -80,7 +100,10 @@ def render_card(
     head.append(
         " · ".join(
             [
-                tr("pack: {pack}", pack=card.active_pack or tr("none active")),
+                tr(
+                    "pack: {pack}",
+                    pack=visible(card.active_pack) if card.active_pack else tr("none active"),
+                ),
                 tr("balance: {credits}", credits=tr.credits(pro.balance)),
                 tr("profile: {percent}", percent=tr.percent(card.latest_completeness))
                 if card.latest_completeness is not None
@@ -106,7 +129,7 @@ def render_card(
     for message in card.advice:
         line = Text()
         line.append("• ", style="bold")
-        line.append(advice_tr.render(message))
+        line.append(visible(advice_tr.render(message)))
         parts.append(line)
 
     if card.claims:
@@ -127,13 +150,13 @@ def render_card(
                 tr(
                     "{at} · {agent} · {outcome}",
                     at=tr.moment(note.at, zone),
-                    agent=note.agent,
+                    agent=visible(note.agent),
                     outcome=outcome_label(note.outcome, tr),
                 ),
                 style="dim",
             )
             line.append(" — ")
-            line.append(note.summary)
+            line.append(visible(note.summary, lines=True))
             parts.append(line)
 
     m = card.progress.milestones
@@ -157,7 +180,7 @@ def render_card(
         line.append(f"{status_mark(result.status)} ", style=style)
         line.append(tr.render(CONDITION_LABELS[result.id]), style=f"bold {style}")
         line.append(" — ")
-        line.append(tr.render(result.evidence))
+        line.append(visible(tr.render(result.evidence)))
         parts.append(line)
 
     return Group(*parts)
@@ -169,7 +192,7 @@ def _local_date(at: datetime, zone: str) -> date:
 
 def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Text:
     line = Text()
-    line.append(claim.ref, style="bold")
+    line.append(visible(claim.ref), style="bold")
     line.append(" ")
     if claim.status == "open":
         sent = tr.date(_local_date(claim.submitted_at, zone))
@@ -195,7 +218,7 @@ def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Te
             "{status} on {date} by {agent}",
             status=status,
             date=tr.moment(decision.decided_at, zone),
-            agent=decision.agent,
+            agent=visible(decision.agent),
         )
     )
     if latest:
@@ -245,6 +268,8 @@ class PhoneScreen(AppScreen):
         self._lookup_seq = 0
         self._card_seq = 0
         self._card_ref: str | None = None
+        # Another agent acted while a screen above hid this one.
+        self._stale = False
 
     # --- layout -----------------------------------------------------------
 
@@ -302,12 +327,33 @@ class PhoneScreen(AppScreen):
         self._paint_card()
 
     def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self._search(self.query_box.value, keep_cursor=True)
         self._load_card()
 
     def reload(self) -> None:
         """Asks again (the app calls this when the database is back)."""
-        self._search(self.query_box.value)
+        self._search(self.query_box.value, keep_cursor=True)
         self._load_card()
+
+    def others_acted(self, changes: list[Change]) -> None:
+        """Another agent's act (ui/app.py) on what the desk shows: shown at once."""
+        acts = [c for c in changes if c.seq is not None]
+        if not acts:
+            return
+        if not self.gapp.in_view(self):
+            self._stale = True  # read again when the desk shows (on_screen_resume)
+            return
+        found = self.lookup
+        if found is not None and found.results and any(c.action in STATUS_ACTS for c in acts):
+            self._search(self.query_box.value, keep_cursor=True)
+        card = self.card
+        if card is None:
+            return
+        claims = {c.ref for c in card.claims}
+        if any(c.claim_ref in claims or c.action in PROFESSIONAL_ACTS for c in acts):
+            self._load_card()
 
     # --- searching ---------------------------------------------------------
 
@@ -318,20 +364,22 @@ class PhoneScreen(AppScreen):
         value = event.value
         self._lookup_timer = self.set_timer(LOOKUP_DELAY, lambda: self._search(value))
 
-    def _search(self, value: str) -> None:
+    def _search(self, value: str, *, keep_cursor: bool = False) -> None:
+        """Looks `value` up; `keep_cursor`: the same search again, the cursor left
+        on its professional (else it goes to the first found)."""
         self._lookup_seq += 1
         seq = self._lookup_seq
         self.run_db(
             lambda db: phone.lookup(db, value),
-            lambda found: self._found(seq, found),
+            lambda found: self._found(seq, found, keep_cursor),
             group="phone-lookup",
         )
 
-    def _found(self, seq: int, found: Lookup) -> None:
+    def _found(self, seq: int, found: Lookup, keep_cursor: bool = False) -> None:
         if seq != self._lookup_seq:
             return  # a newer search was asked for
         self.lookup = found
-        self._fill(found)
+        self._fill(found, keep_cursor=keep_cursor)
         self._layout()
         self._show_status()
         if not found.results:
@@ -339,22 +387,32 @@ class PhoneScreen(AppScreen):
 
     def _fill(self, found: Lookup, *, keep_cursor: bool = False) -> None:
         table = self.table
-        cursor = table.cursor_row
-        generation = table.reset(len(found.results))
+        cursor, row = table.cursor_row, table.cursor
+        generation = table.reset(len(found.results), keep_rows=keep_cursor)
         table.set_rows(generation, 0, [self._row(r) for r in found.results])
-        table.cursor_row = (
-            min(cursor, len(found.results) - 1) if keep_cursor and found.results else 0
-        )
+        refs = [r.professional_ref for r in found.results]
+        if not keep_cursor or not refs:
+            table.cursor_row = 0
+        elif row is not None and row.key in refs:
+            table.cursor_row = refs.index(row.key)
+        else:
+            table.cursor_row = min(cursor, len(refs) - 1)
 
     def _row(self, r: LookupResult) -> Row:
         tr = self.tr
         matched = Text(matched_on_label(r.matched_on, tr), style="bold" if r.exact else "")
-        company = Text(r.company)
+        company = Text(visible(r.company))
         if r.status == "suspended":
             company.stylize("red")
         return Row(
             key=r.professional_ref,
-            cells=(r.professional_ref, company, r.market, matched, r.phone or ""),
+            cells=(
+                visible(r.professional_ref),
+                company,
+                visible(r.market),
+                matched,
+                visible(r.phone or ""),
+            ),
         )
 
     @on(LazyTable.RowsNeeded)
@@ -370,7 +428,8 @@ class PhoneScreen(AppScreen):
         if found is None:
             status.update(Text(tr("Loading…")))
         elif found.hint is not None:
-            status.update(Text(tr.render(found.hint)))
+            # The hint may quote what was typed.
+            status.update(Text(visible(tr.render(found.hint))))
         else:
             n = len(found.results)
             text = tr.plural("{n} professional found", "{n} professionals found", n)
@@ -494,7 +553,7 @@ class PhoneScreen(AppScreen):
                 self.notify(
                     self.tr(
                         "Call note recorded for {ref} (log entry {seq}).",
-                        ref=outcome.professional_ref,
+                        ref=visible(outcome.professional_ref),
                         seq=self.tr.number(outcome.log_seq),
                     ),
                     markup=False,

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.inert import data_text
 
 
 class PromptScreen(AppModal[str | None]):
@@ -31,7 +32,8 @@ class PromptScreen(AppModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.question), id="prompt-question")
+            # Asked about data (a ref, an effect): shown, never acted on.
+            yield Static(data_text(self.question, lines=True), id="prompt-question")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static(id="prompt-error")
             with Horizontal():

@@ -25,16 +25,18 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from guarantee_tui.filters import SORT_COLUMNS, QueueFilter, QueueRow, QueueSort
-from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.i18n import N_
 from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.markets import rules_for
+from guarantee_tui.policy.window import in_window
 from guarantee_tui.presentation import (
     action_label,
     claim_status_label,
     verdict_label,
     verdict_style,
 )
-from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.text import visible
+from guarantee_tui.ui.base import AppScreen, since
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -304,7 +306,10 @@ class QueueScreen(AppScreen):
         tr = self.tr
         now: datetime = self.gapp.now()
         zone = rules_for(r.market).zone
-        submitted = to_local(r.submitted_at, zone).date()
+        # A moment outside the window was written into the database by hand
+        # (imports refuse it): shown in UTC, as no time zone can convert it.
+        known = in_window(r.submitted_at)
+        submitted = to_local(r.submitted_at, zone).date() if known else r.submitted_at.date()
         age = (to_local(now, zone).date() - submitted).days
         verdict = (
             Text(verdict_label(r.verdict, tr), style=verdict_style(r.verdict))
@@ -318,7 +323,7 @@ class QueueScreen(AppScreen):
                 r.company,
                 r.market,
                 tr.date(submitted, short=True),
-                tr.number(age),
+                tr.number(age) if known else "—",
                 claim_status_label(r.status, tr),
                 verdict,
                 action_label(r.action, tr) if r.action else "",
@@ -333,9 +338,9 @@ class QueueScreen(AppScreen):
             return Text("")
         style = "bold" if self.gapp.is_me(r.holder) else ""
         if not self._names_fit():
-            return Text(initials(r.holder), style=style)
+            return Text(visible(initials(r.holder)), style=style)
         at = since(r.held_since or r.held_until, self.tr)
-        cell = Text(self.tr("{agent} {since}", agent=r.holder, since=at), style=style)
+        cell = Text(self.tr("{agent} {since}", agent=visible(r.holder), since=at), style=style)
         self._holder_width = max(self._holder_width, cell.cell_len)
         return cell
 
@@ -364,7 +369,7 @@ class QueueScreen(AppScreen):
         elif f.unheld:
             parts.append(tr("held: {value}", value=tr("by nobody")))
         if f.text:
-            parts.append(tr("text: {value}", value=f.text))
+            parts.append(tr("text: {value}", value=visible(f.text)))
         sort = self.sort
         parts.append(
             tr("sort: {value}", value=tr("open first, oldest first"))
@@ -516,14 +521,6 @@ class QueueScreen(AppScreen):
         from guarantee_tui.ui.screens.claim import open_claim
 
         open_claim(self, claim_ref)
-
-
-def since(moment: datetime, tr: Translator) -> str:
-    """When a lease began, in this desk's time: the time today, else date and time."""
-    local = moment.astimezone()
-    if local.date() == datetime.now(UTC).astimezone().date():
-        return tr.time(local)
-    return tr.moment(local)
 
 
 def initials(name: str) -> str:

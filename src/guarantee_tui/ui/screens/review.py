@@ -16,6 +16,7 @@ from guarantee_tui.presentation import log_action_label
 from guarantee_tui.services import log
 from guarantee_tui.services.log import Entry, LogFilter
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.screens.log import describe_filter
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.small_table import SmallTable
@@ -113,9 +114,9 @@ class ReviewScreen(AppScreen):
             table.add_row(
                 str(e.seq),
                 f"{tr.date(e.at.date(), short=True)} {tr.time(e.at)}",
-                Text(e.agent),
+                data_text(e.agent),
                 log_action_label(e.action, tr),
-                e.claim_ref or "",
+                data_text(e.claim_ref),
                 verdict,
                 key=str(e.seq),
             )

@@ -7,8 +7,9 @@ missing it posts `RowsNeeded` for that page. The screen loads the page in a
 worker and hands it back with `set_rows`. Scrolling 100,000 rows costs the
 same as scrolling 100.
 
-Cells are plain strings or `rich.text.Text` made from plain strings: data
-text is never read as markup here.
+Cells are plain strings or `rich.text.Text`: never read as markup, and every
+control character in them shown as its picture (`text.visible`), whoever
+built the row.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from guarantee_tui.i18n import N_
+from guarantee_tui.text import visible
 
 Cell = str | Text
 # Drawn lines kept at most (a few screens' worth), then all forgotten.
@@ -273,7 +275,7 @@ class LazyTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for (column, width), cell in zip(self._widths, self._cells_for(cells), strict=False):
             text = cell if isinstance(cell, Text) else Text(cell)
-            plain = text.plain.replace("\n", " ")
+            plain = visible(text.plain.replace("\n", " "))
             if cell_len(plain) > width:
                 plain = set_cell_size(plain, max(width - 1, 0)) + "…"
             padded = (

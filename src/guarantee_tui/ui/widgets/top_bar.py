@@ -24,6 +24,7 @@ from guarantee_tui.i18n import LANGUAGE_NAMES, N_, Translator
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.presentation import role_label
 from guarantee_tui.services.hours import LineStatus, when
+from guarantee_tui.text import visible
 from guarantee_tui.ui.link import NO_TOKEN, OFF, ON, REJECTED, LinkStatus
 
 if TYPE_CHECKING:
@@ -177,19 +178,18 @@ class TopBar(Static):
         app = cast("GuaranteeApp", self.app)
         self._painted = self._signature()
         tr = app.tr
-        agent = tr(
-            "{agent} ({role})",
-            agent=app.agent or tr("no agent"),
-            role=role_label(app.actor_role, tr),
-        )
-        parts = (agent, app.database_name or "…", LANGUAGE_NAMES[tr.language])
+        # Typed by people (the agent's name, the database's): shown, never acted on.
+        name = visible(app.agent) if app.agent else tr("no agent")
+        agent = tr("{agent} ({role})", agent=name, role=role_label(app.actor_role, tr))
+        database = visible(app.database_name) if app.database_name else "…"
+        parts = (agent, database, LANGUAGE_NAMES[tr.language])
         lefts = {
             "brand": Text.assemble(("guarantee-tui", "bold"), "  ", " · ".join(parts)),
             "full": Text(" · ".join(parts)),
             "database": Text(" · ".join(parts[:2])),
             "agent": Text(parts[0]),
             # Without the role, which the person knows.
-            "name": Text(app.agent or tr("no agent")),
+            "name": Text(name),
         }
         now = app.now()
         # Worked out in a worker by the app (holiday calendars take a while the
