@@ -189,8 +189,8 @@ def _condition_messages() -> set[str]:
                 found.add(arg.value)
             elif isinstance(arg, ast.Name):
                 found.add(getattr(conditions, arg.id))
-    # The labels name the conditions; they are not evidence.
-    return found - {c.label.text for c in conditions.CONDITIONS}
+    # The labels and requirements name the conditions; they are not evidence.
+    return found - {t for c in conditions.CONDITIONS for t in (c.label.text, c.requirement.text)}
 
 
 def test_the_sample_reaches_every_branch_of_every_condition(sample: Seeded) -> None:

@@ -267,7 +267,7 @@ async def test_untruthful_asks_for_a_note_then_suspend(make_app: MakeApp, ui_db:
         await settle(pilot)
         assert showing(app, DecisionScreen)
         shown = visible_text(app)
-        assert "P-L-03" in shown and "uso indevido da plataforma" in shown
+        assert "P-L-03 (comprado em" in shown and "suspenso por uso indevido" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert showing(app, ClaimScreen)
@@ -321,7 +321,7 @@ async def test_reject_with_grounds_from_the_failed_conditions(
         assert isinstance(app.screen, DecisionScreen)
         shown = visible_text(app)
         assert "Not met: Bought through the priority service with discount" in shown
-        assert "Achetés via le Service Prioritaire avec Remise" in shown
+        assert "Acheter chaque contact via le Service Prioritaire avec Remise" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
     engine = make_engine(ui_db)

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from guarantee_tui.i18n import Translator, language_name
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
-from guarantee_tui.presentation import action_label, status_label, status_mark, status_style
+from guarantee_tui.presentation import decided_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
@@ -63,7 +63,7 @@ class LetterScreen(AppScreen):
         tr, d = self.tr, self.decision
         head = Text()
         head.append(
-            tr("Claim {ref}: {action}", ref=self.claim_ref, action=action_label(d.action, tr)),
+            tr("Claim {ref}: {action}", ref=self.claim_ref, action=decided_label(d.action, tr)),
             style="bold",
         )
         head.append(
