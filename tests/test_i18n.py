@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from guarantee_tui import i18n
-from guarantee_tui.i18n import Translator, UnknownLanguage, normalise_language, translator
+from guarantee_tui.i18n import (
+    LANGUAGES,
+    Translator,
+    UnknownLanguage,
+    normalise_language,
+    translator,
+)
 from guarantee_tui.policy.messages import Credits, Items, Message, Moment, Percent, msg, nmsg
 
 
@@ -170,3 +176,39 @@ def test_a_catalog_that_cannot_be_kept_is_still_used(
     (base / "messages.mo").mkdir()
     (base / "messages.mo" / "keep").touch()
     assert i18n._load_catalog("fr").gettext("Claim") == "Demande"
+
+
+def test_letters_write_long_dates_and_the_public_pages_hours() -> None:
+    fr, pt = i18n.letter_translator("fr"), i18n.letter_translator("pt")
+    assert fr.date(date(2025, 12, 19)) == "19 décembre 2025"
+    assert fr.date(date(2026, 6, 1)) == "1er juin 2026"
+    assert fr.date(date(2026, 6, 11)) == "11 juin 2026"
+    assert pt.date(date(2026, 6, 1)) == "1 de junho de 2026"
+    assert fr.time_of_day(time(9, 0)) == "9\u00a0h"
+    assert fr.time_of_day(time(17, 30)) == "17\u00a0h\u00a030"
+    # Screens keep their compact forms.
+    assert translator("fr").date(date(2026, 6, 1)) == "1 juin 2026"
+    assert translator("fr").time_of_day(time(9, 0)) == "09:00"
+
+
+def test_a_moment_in_a_sentence_says_at_and_a_table_does_not() -> None:
+    at = datetime(2026, 7, 13, 15, 43, tzinfo=UTC)
+    in_text = msg("{at}", at=Moment(at, "Europe/Paris"))
+    assert translator("fr").render(in_text) == "13 juil. 2026 à 17:43"
+    assert translator("pt").render(in_text) == "13 de julho de 2026, às 17:43"
+    assert translator("en").render(msg("{at}", at=Moment(at, "Europe/London"))) == (
+        "13 Jul 2026 at 16:43"
+    )
+    assert translator("fr").moment(at, "Europe/Paris") == "13 juil. 2026 17:43"
+
+
+def test_clauses_are_separated_as_the_language_writes_it() -> None:
+    clauses = msg("{x}", x=Items(("a", "b", "c"), "clauses"))
+    assert translator("fr").render(clauses) == "a\u202f; b\u202f; c"
+    assert translator("pt").render(clauses) == "a; b; c"
+
+
+def test_table_dates_fit_a_column_of_twelve() -> None:
+    longest = date(2026, 9, 29)  # "29 sept. 2026" in French medium form: 13 characters
+    for language in LANGUAGES:
+        assert len(translator(language).date(longest, short=True)) <= 12, language

@@ -51,8 +51,11 @@ LANGUAGES: Final = tuple(_LANGUAGES)
 # How a date reads best in running text, per language: "12 Mar 2026",
 # "12 mars 2026", "12 de março de 2026".
 _DATE_STYLE: Final = {"en": "medium", "fr": "medium", "pt": "long"}
-# Compact dates for table columns.
-_SHORT_DATE_STYLE: Final = {"en": "medium", "fr": "medium", "pt": "medium"}
+# Letters write months in full: "19 décembre 2025", "1er juin 2026".
+_LETTER_DATE_STYLE: Final = {"en": "long", "fr": "long", "pt": "long"}
+# Compact dates for table columns, no wider than "29 Sept 2026": French
+# "29 sept. 2026" is cut in the queue's and the log's columns, "29/09/2026" is not.
+_SHORT_DATE_STYLE: Final = {"en": "medium", "fr": "short", "pt": "medium"}
 
 
 class UnknownLanguage(ValueError):
@@ -124,8 +127,11 @@ def normalise_language(code: str) -> str:
 class Translator:
     """A language: its catalog and its locale's ways of writing dates and numbers."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, *, letters: bool = False) -> None:
         self.language = normalise_language(language)
+        # Letters follow the conventions of a letter, not of a screen: long
+        # dates, and hours as the marketplace's public pages write them.
+        self.letters = letters
         directory, locale = _LANGUAGES[self.language]
         self.locale = Locale.parse(locale)
         self.locale_name = locale
@@ -180,7 +186,10 @@ class Translator:
             case date():
                 return self.date(value)
             case Moment(at, zone, with_time):
-                return self.moment(at, zone) if with_time else self.date(to_local(at, zone))
+                if not with_time:
+                    return self.date(to_local(at, zone))
+                # A message is running text: "le 12 mars 2026 à 14:05".
+                return self.moment(at, zone, in_text=True)
             case Credits(amount):
                 return self.credits(amount)
             case Percent(v):
@@ -206,6 +215,12 @@ class Translator:
         return str(format_percent(value / 100, locale=self.locale))
 
     def date(self, value: date, *, short: bool = False) -> str:
+        if self.letters and not short:
+            text = _format_date(value, _LETTER_DATE_STYLE[self.language], self.locale_name)
+            # French writes the first of the month as an ordinal: "1er juin 2026".
+            if self.language == "fr" and value.day == 1 and text.startswith("1 "):
+                return "1er " + text[2:]
+            return text
         style = (_SHORT_DATE_STYLE if short else _DATE_STYLE)[self.language]
         return _format_date(value, style, self.locale_name)
 
@@ -223,14 +238,22 @@ class Translator:
         return str(format_skeleton("EHm", value, locale=self.locale))
 
     def time_of_day(self, value: dt.time) -> str:
+        if self.letters and self.language == "fr":
+            # As the French public page writes hours: "de 9 h à 17 h", "9 h 30".
+            if value.minute:
+                return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
+            return f"{value.hour}\u00a0h"
         return str(format_time(value, "short", locale=self.locale))
 
-    def moment(self, at: datetime, zone: str | None = None) -> str:
-        """Date and wall-clock time, in `zone` when given ("12 Mar 2026 14:05")."""
+    def moment(self, at: datetime, zone: str | None = None, *, in_text: bool = False) -> str:
+        """Date and wall-clock time, in `zone` when given: compact for tables and
+        labels ("12 Mar 2026 14:05"), or `in_text` for a sentence ("12 Mar 2026
+        at 14:05", "12 mars 2026 à 14:05")."""
+        pattern = _IN_TEXT if in_text else _COMPACT
         if zone is None:
             # Equal instants in different zones are equal keys: no cache here.
-            return self(N_("{date} {time}"), date=self.date(at.date()), time=self.time(at))
-        return _format_moment(self, at, zone)
+            return self(pattern, date=self.date(at.date()), time=self.time(at))
+        return _format_moment(self, at, zone, pattern)
 
     def duration(self, delta: timedelta) -> str:
         minutes = int(delta.total_seconds() // 60)
@@ -246,7 +269,12 @@ class Translator:
         if not values:
             return ""
         if style == "clauses":
-            return "; ".join(values)
+            # The separator is the language's: French puts a narrow no-break
+            # space before ";".
+            text = values[0]
+            for value in values[1:]:
+                text = self(N_("{clauses}; {clause}"), clauses=text, clause=value)
+            return text
         patterns = self._list_patterns["or" if style == "or" else "standard"]
         if len(values) == 1:
             return values[0]
@@ -264,11 +292,17 @@ def _format_date(value: date, style: str, locale: str) -> str:
     return str(format_date(value, style, locale=locale))
 
 
+# A date and a time in a table ("12 mars 2026 14:05"), and in a sentence
+# ("le 12 mars 2026 à 14:05").
+_COMPACT: Final = N_("{date} {time}")
+_IN_TEXT: Final = N_("{date} at {time}")
+
+
 @lru_cache(maxsize=8192)
-def _format_moment(tr: Translator, at: datetime, zone: str) -> str:
+def _format_moment(tr: Translator, at: datetime, zone: str, pattern: str) -> str:
     # The same instants recur across the conditions of one checklist.
     local = to_local(at, zone)
-    return tr(N_("{date} {time}"), date=tr.date(local.date()), time=tr.time(local))
+    return tr(pattern, date=tr.date(local.date()), time=tr.time(local))
 
 
 @cache
@@ -279,6 +313,12 @@ def _format_number(value: int | float, locale: str) -> str:
 @cache
 def translator(language: str) -> Translator:
     return Translator(normalise_language(language))
+
+
+@cache
+def letter_translator(language: str) -> Translator:
+    """A language as letters to professionals write it (long dates, the public page's hours)."""
+    return Translator(normalise_language(language), letters=True)
 
 
 _LANGUAGE_IN_UI = {"en": N_("English"), "fr": N_("French"), "pt": N_("Portuguese")}
@@ -298,6 +338,7 @@ __all__ = [
     "N_",
     "Translator",
     "language_name",
+    "letter_translator",
     "normalise_language",
     "translator",
 ]

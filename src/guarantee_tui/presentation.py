@@ -55,6 +55,14 @@ def claim_status_label(status: str, tr: Translator) -> str:
     return tr(_CLAIM_STATUS[status]) if status in _CLAIM_STATUS else visible(status)
 
 
+_DECIDED = {"approve": "approved", "reject": "rejected", "suspend": "suspended"}
+
+
+def decided_label(action: str, tr: Translator) -> str:
+    """A decision as what it made of the claim ("rejected"), not as a verb."""
+    return claim_status_label(_DECIDED.get(action, action), tr)
+
+
 _VERDICT_STYLE = {
     Verdict.ELIGIBLE: "bold green",
     Verdict.NOT_ELIGIBLE: "bold red",

@@ -81,9 +81,12 @@ def test_lookup_decide_check_and_log_print_nothing_a_terminal_acts_on(
     assert status == 0 and inert(out)
     assert json.loads(out)[0]["company"] == HOSTILE
     decide = ("decide", "CL-A", "--action", "reject", "--db", database, "--agent", "=1+1")
-    status, out, err = run(capsys, *decide, "--reason", "Non.\x1b]0;PWNED\x07")
+    status, out, err = run(
+        capsys, *decide, "--reason", "Non.\x1b]0;PWNED\x07", "--message", "Hors canal.\x1b[2J"
+    )
     assert (status, err) == (0, "")
-    assert inert(out) and "Non.␛]0;PWNED␇" in out
+    # The message is the letter's, the reason the log's.
+    assert inert(out) and "Hors canal.␛[2J" in out and "Non." not in out
     status, out, err = run(capsys, "check", "CL-A", "--db", database)
     assert status == 0 and inert(out + err)
     status, out, err = run(capsys, "check", "--all", "--jobs", "1", "--db", database)
@@ -135,7 +138,8 @@ def test_the_csv_export_neutralises_formulas_and_controls(
 ) -> None:
     for claim, reason in (("CL-A", '=HYPERLINK("https://evil.example","x")'), ("CL-B", "@SUM(1)")):
         decide = ("decide", claim, "--action", "reject", "--reason", reason, "--db", database)
-        assert run(capsys, *decide, "--agent", "=1+1")[0] == 0
+        message = ("--message", "Hors canal.\x1b[2J")
+        assert run(capsys, *decide, *message, "--agent", "=1+1")[0] == 0
     status, out, _ = run(
         capsys, "log", "export", "--format", "csv", "--as", "Sofia", "--db", database
     )
@@ -149,6 +153,7 @@ def test_the_csv_export_neutralises_formulas_and_controls(
     ]
     letters = [r[header.index("letter")] for r in rows[1:]]
     assert "Dupont ␛]0;PWNED␇" in letters[0]
+    assert all("Hors canal.␛[2J" in letter for letter in letters)
 
 
 # --- moments, names, databases ---------------------------------------------------------
@@ -179,10 +184,11 @@ def test_an_agent_name_has_at_most_100_characters_on_both_databases(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     decide = ("decide", "CL-A", "--action", "reject", "--reason", "x", "--db", database)
-    status, out, err = run(capsys, *decide, "--agent", "a" * 101)
+    message = ("--message", "Not this time.")
+    status, out, err = run(capsys, *decide, *message, "--agent", "a" * 101)
     assert (status, out) == (2, "")
     assert err == "An agent's name has at most 100 characters; this one has 101.\n"
-    assert run(capsys, *decide, "--agent", "a" * 100)[0] == 0
+    assert run(capsys, *decide, *message, "--agent", "a" * 100)[0] == 0
 
 
 def sqlite_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:

@@ -138,7 +138,9 @@ def test_decide_prints_the_letter_and_refuses_twice(
         "--action",
         "reject",
         "--reason",
-        "x",
+        "Checked with the client by phone",
+        "--message",
+        "Le client a annulé le chantier avant votre contact.",
         "--agent",
         "Ana",
         "--at",
@@ -147,7 +149,10 @@ def test_decide_prints_the_letter_and_refuses_twice(
         database,
     )
     assert status == 0
-    assert out.startswith("Objet : votre demande de garantie CL-B")
+    assert out.startswith("Objet\u00a0: votre demande de garantie du 7 avril 2026 (réf. CL-B)\n")
+    # The letter says what was written for the professional, never the reason.
+    assert "Le client a annulé le chantier avant votre contact." in out
+    assert "Checked with the client" not in out
     status, out, err = run(
         capsys,
         "decide",
@@ -178,7 +183,10 @@ def test_agents(database: str, capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_written_at_may_not_predate_the_log_nor_lie_ahead(
     database: str, capsys: pytest.CaptureFixture[str], engine: Engine
 ) -> None:
-    args = ("decide", "CL-B", "--action", "reject", "--reason", "no", "--agent", "Ana")
+    args = (
+        "decide", "CL-B", "--action", "reject", "--reason", "no", "--message", "Non.",
+        "--agent", "Ana",
+    )  # fmt: skip
     status, out, err = run(capsys, *args, "--at", "2026-06-01T11:59:59Z", "--db", database)
     assert (status, out) == (2, "")
     assert "--at 2026-06-01T11:59:59+00:00 is before the latest log entry" in err
@@ -213,7 +221,9 @@ def test_heads_kept_in_a_file_prove_the_log_was_not_cut_short(
     assert first.startswith("1:")
     # A head that did not move is not written again.
     assert run(capsys, "log", "head", "--append-to", str(heads), "--db", database)[0] == 0
-    decisions.decide(engine, "CL-B", "reject", reason="no", agent="Ana", at=AT)
+    decisions.decide(
+        engine, "CL-B", "reject", reason="no", message_for_professional="Non.", agent="Ana", at=AT
+    )
     second = run(capsys, "log", "head", "--append-to", str(heads), "--db", database)[1].strip()
     lines = heads.read_text(encoding="utf-8").splitlines()
     assert [line.split()[0] for line in lines] == [first, second]
@@ -299,7 +309,13 @@ def test_sync_watch_keeps_the_head_when_it_moved(
     heads = tmp_path / "heads.txt"
     heads.write_text("0:" + "0" * 64 + " 2026-06-01T11:00:00Z\n", encoding="utf-8")
     decisions.decide(
-        engine, "CL-B", "reject", reason="no", agent="Ana", at=AT + timedelta(minutes=1)
+        engine,
+        "CL-B",
+        "reject",
+        reason="no",
+        message_for_professional="Non.",
+        agent="Ana",
+        at=AT + timedelta(minutes=1),
     )
     server = MarketplaceServer(Marketplace("t"), Faults(retry_after=0), seed=7).start()
     saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}

@@ -184,7 +184,7 @@ def test_a_label_revoked_at_the_moment_of_purchase_is_not_active() -> None:
     )
     text = evidence(pro, C.TRUST_LABELS)
     assert status(pro, C.TRUST_LABELS) is Status.NOT_MET
-    assert "L-07 bought on 23 Jan 2026 10:00 without liability insurance" in text
+    assert "L-07 bought on 23 Jan 2026 at 10:00 without liability insurance" in text
     assert "L-08" not in text
 
 
@@ -229,14 +229,14 @@ def test_window_is_three_calendar_months_in_the_market_zone() -> None:
     assert status(pro, C.PURCHASE_WINDOW) is Status.MET
     late = replace(pro, purchases=_spread(first, deadline + timedelta(minutes=1)))
     assert status(late, C.PURCHASE_WINDOW) is Status.NOT_MET
-    assert "after the deadline of 28 Feb 2026 10:00" in evidence(late, C.PURCHASE_WINDOW)
+    assert "after the deadline of 28 Feb 2026 at 10:00" in evidence(late, C.PURCHASE_WINDOW)
 
 
 def test_window_still_open_below_twenty_is_pending_then_fails_when_passed() -> None:
     pro = replace(eligible_professional(), purchases=purchases(10))
     before = START + timedelta(days=40)
     assert status(pro, C.PURCHASE_WINDOW, at=before) is Status.PENDING
-    assert "must be bought by 5 Apr 2026 10:00" in evidence(pro, C.PURCHASE_WINDOW, at=before)
+    assert "must be bought by 5 Apr 2026 at 10:00" in evidence(pro, C.PURCHASE_WINDOW, at=before)
     assert status(pro, C.PURCHASE_WINDOW, at=START + timedelta(days=120)) is Status.NOT_MET
 
 
@@ -269,8 +269,26 @@ def test_payment_incident_evidence_names_kind_and_date() -> None:
         ),
     )
     assert evidence(pro, C.NO_PAYMENT_INCIDENT) == (
-        "1 payment incident during the purchases: card_declined on 7 Jan 2026 10:00."
+        "1 payment incident during the purchases: card declined on 7 Jan 2026 at 10:00."
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "fr", "pt"),
+    [
+        ("card_declined", "carte bancaire refusée", "cartão recusado"),
+        ("direct_debit_returned", "prélèvement rejeté", "débito direto devolvido"),
+        ("insufficient_funds", "provision insuffisante", "saldo insuficiente"),
+        ("chargeback", "paiement contesté (rétrofacturation)", "pagamento contestado (estorno)"),
+        ("a_kind_added_later", "incident de paiement", "incidência de pagamento"),
+    ],
+)
+def test_payment_incidents_are_named_never_shown_as_their_code(kind: str, fr: str, pt: str) -> None:
+    pro = replace(eligible_professional(), incidents=(PaymentIncident(START, kind),))
+    found = check(pro).result(C.NO_PAYMENT_INCIDENT).evidence
+    for language, name in (("fr", fr), ("pt", pt)):
+        text = translator(language).render(found)
+        assert name in text and kind not in text, text
 
 
 # --- first_contact_24h --------------------------------------------------------
@@ -319,7 +337,7 @@ def test_contact_reviews_need_two_positive_on_the_twenty_by_at() -> None:
     # ...and one dated exactly at it does.
     assert status(pro, C.CONTACT_REVIEWS, at=r2.at) is Status.MET
     assert evidence(replace(pro, reviews=(r1, *former)), C.CONTACT_REVIEWS) == (
-        "1 positive review tied to the contacts (R-1 on L-03); 1 more needed."
+        "1 positive review tied to the contacts: R-1 on L-03; 1 more needed."
     )
 
 
@@ -345,8 +363,8 @@ def test_waiting_period_is_pending_with_the_date_until_one_month_after_the_20th(
     before = check(pro, at=claimable - timedelta(seconds=1))
     assert before.result(C.WAITING_PERIOD).status is Status.PENDING
     assert EN.render(before.result(C.WAITING_PERIOD).evidence) == (
-        "A claim can be judged from 3 Apr 2026 10:00, one month after the 20th purchase "
-        "(3 Mar 2026 10:00)."
+        "A claim can be judged from 3 Apr 2026 at 10:00, one month after the 20th purchase "
+        "(3 Mar 2026 at 10:00)."
     )
     assert before.milestones.claimable_from == claimable
     assert before.milestones.twentieth_purchase_at == twentieth

@@ -12,6 +12,7 @@ from guarantee_tui.i18n import LANGUAGES, translator
 from guarantee_tui.policy import (
     CONDITION_BY_ID,
     CONDITION_LABELS,
+    CONDITION_REQUIREMENTS,
     CONDITIONS,
     Action,
     Claim,
@@ -81,7 +82,7 @@ def test_labels_take_their_figures_from_the_policy_constants() -> None:
             (
                 "Perfil 80% preenchido em cada compra",
                 "20 contactos comprados em 3 meses no máximo",
-                "Cada cliente contactado nas 24 horas",
+                "Cada cliente contactado até 24 horas após a compra",
             ),
         ),
     ],
@@ -103,6 +104,21 @@ def test_every_label_reads_in_every_language() -> None:
         for condition in CONDITIONS:
             text = tr.render(condition.label)
             assert text.strip() and "{" not in text, (language, condition.id)
+
+
+def test_every_requirement_reads_in_every_language_inside_a_sentence() -> None:
+    # Requirements stand in sentences and letters ("does not meet this condition:
+    # having an active professional pack"), so they start in lower case.
+    for language in LANGUAGES:
+        tr = translator(language)
+        for condition in CONDITIONS:
+            text = tr.render(condition.requirement)
+            assert text.strip() and "{" not in text, (language, condition.id)
+            assert text[0].islower() or text[0].isdigit(), (language, text)
+    for condition in CONDITIONS:
+        for figure in ("80", "3 month", "24 hour"):
+            assert figure not in condition.requirement.text, (condition.id, figure)
+    assert list(CONDITION_REQUIREMENTS) == list(ConditionId)
 
 
 def test_the_phone_card_lists_what_the_professional_can_act_on_without_a_claim() -> None:

@@ -99,7 +99,8 @@ def test_reject_letter_lists_unmet_conditions_with_dates(engine: Engine) -> None
     assert "serviço prioritário com desconto" in outcome.letter
     assert "R-L-04" in outcome.letter
     assert "308 801 879" in outcome.letter
-    assert "dicas_conseguir_clientes" in outcome.letter
+    # Advice on dealing with clients would be beside the point for a purchase channel.
+    assert "dicas_conseguir_clientes" not in outcome.letter
     assert counts(engine)["ledger_entries"] == 0
     with engine.connect() as conn:
         effects = conn.execute(
@@ -153,17 +154,82 @@ def test_approve_is_refused_unless_eligible(engine: Engine) -> None:
     assert counts(engine) == before
 
 
-def test_suspend_without_untruthful_needs_a_reason(engine: Engine) -> None:
+def test_suspend_without_untruthful_needs_a_message_and_a_reason(engine: Engine) -> None:
     ref = add(engine, "X")
     assert not decisions.draft(engine, ref, "suspend", AT).allowed
-    assert decisions.draft(engine, ref, "suspend", AT, reason="Fake reviews").allowed
+    # The reason stays in the log: it does not explain the suspension to the professional.
+    assert not decisions.draft(engine, ref, "suspend", AT, reason="Fake reviews").allowed
+    message = "Vos avis ont été rédigés depuis votre compte."
+    assert decisions.draft(
+        engine, ref, "suspend", AT, reason="Fake reviews", message_for_professional=message
+    ).allowed
     with pytest.raises(decisions.ReasonRequired):
-        decisions.decide(engine, ref, "suspend", reason="  ", agent="Ana", at=AT)
+        decisions.decide(
+            engine,
+            ref,
+            "suspend",
+            reason="  ",
+            message_for_professional=message,
+            agent="Ana",
+            at=AT,
+        )
+
+
+@pytest.mark.parametrize(
+    ("action", "refusal"),
+    [
+        ("reject", "No condition fails: a rejection needs a message to the professional"),
+        ("suspend", "Suspend needs an explanation marked untruthful, or a message to the"),
+    ],
+)
+def test_a_decision_the_checklist_does_not_explain_needs_a_message_for_the_professional(
+    engine: Engine, action: str, refusal: str
+) -> None:
+    # Every condition met, no explanation untruthful: the checklist explains neither.
+    ref = add(engine, "W")
+    reason = "Julien (internal): the client told us on the phone"
+    before = counts(engine)
+    for message in (None, "", " \n "):
+        drafted = decisions.draft(engine, ref, action, AT, reason, message_for_professional=message)
+        assert not drafted.allowed
+        with pytest.raises(decisions.ActionNotAllowed, match=refusal):
+            decisions.decide(
+                engine,
+                ref,
+                action,
+                reason=reason,
+                agent="Ana",
+                at=AT,
+                message_for_professional=message,
+            )
+    assert counts(engine) == before
+    message = "Le client nous a confirmé avoir trouvé un artisan par un autre moyen."
+    assert decisions.draft(
+        engine, ref, action, AT, reason, message_for_professional=message
+    ).allowed
+    outcome = decisions.decide(
+        engine, ref, action, reason=reason, agent="Ana", at=AT, message_for_professional=message
+    )
+    assert outcome.status == decisions.NEW_STATUS[action]
+    assert message in outcome.letter and "Julien" not in outcome.letter
+    with engine.connect() as conn:
+        logged = conn.execute(select(LogEntry.reason, LogEntry.letter_text)).one()
+        decided = conn.execute(select(Decision.reason, Decision.letter_text)).one()
+        sent = conn.execute(
+            select(OutboxMessage.payload).where(OutboxMessage.kind == "letter")
+        ).scalar_one()
+    # The reason stays in the log entry and the decision row; the letter is the message's.
+    assert logged.reason == decided.reason == reason
+    assert logged.letter_text == decided.letter_text == outcome.letter
+    assert message in json.loads(sent)["body"] and "Julien" not in sent
+    assert verify(engine).ok
 
 
 def test_a_claim_is_never_decided_twice(engine: Engine) -> None:
     ref = add(engine, "T")
-    decisions.decide(engine, ref, "reject", reason="first", agent="Ana", at=AT)
+    decisions.decide(
+        engine, ref, "reject", reason="first", message_for_professional="Non.", agent="Ana", at=AT
+    )
     with pytest.raises(decisions.ClaimNotOpen):
         decisions.decide(engine, ref, "approve", reason="second", agent="Bob", at=AT)
     assert counts(engine)["decisions"] == 1
@@ -232,7 +298,9 @@ def test_marks_record_who_and_when_and_move_the_verdict(engine: Engine) -> None:
 
 def test_the_log_refuses_edits(engine: Engine) -> None:
     ref = add(engine, "L")
-    decisions.decide(engine, ref, "reject", reason="x", agent="Ana", at=AT)
+    decisions.decide(
+        engine, ref, "reject", reason="x", message_for_professional="Non.", agent="Ana", at=AT
+    )
     for statement in ("UPDATE log_entries SET reason = 'changed'", "DELETE FROM log_entries"):
         with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))

@@ -7,6 +7,7 @@ import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -33,6 +34,13 @@ def add(engine: Engine, tag: str, *, market: Market = Market.FR, broken: bool = 
     return claim.ref
 
 
+def decide(engine: Engine, ref: str, action: str, **kwargs: Any) -> decisions.Outcome:
+    """Decides `ref`. `add`'s claims meet every condition unless broken: a
+    rejection or a suspension carries a message for the professional saying why."""
+    message = None if action == "approve" else "Nous avons vérifié votre demande par téléphone."
+    return decisions.decide(engine, ref, action, message_for_professional=message, **kwargs)
+
+
 @pytest.fixture
 def team(engine: Engine) -> Engine:
     set_role(engine, "Sofia", "supervisor", AT)
@@ -45,8 +53,8 @@ def test_every_act_is_in_the_chain_and_the_chain_verifies(team: Engine) -> None:
     a = add(team, "A")
     b = add(team, "B", broken=True, market=Market.PT)
     verification.mark(team, a, "A-L-01", "truthful", agent="Ana", at=AT)
-    decisions.decide(team, a, "approve", reason="ok", agent="Ana", at=AT)
-    decisions.decide(team, b, "reject", reason="channel", agent="Bob", at=AT)
+    decide(team, a, "approve", reason="ok", agent="Ana", at=AT)
+    decide(team, b, "reject", reason="channel", agent="Bob", at=AT)
     privacy.reveal(team, b, agent="Bob", at=AT)
     result = log.verify(team)
     assert result.ok
@@ -79,7 +87,7 @@ def _tamper(engine: Engine, statement: str) -> None:
 
 def _three_decisions(engine: Engine) -> None:
     for tag in ("X", "Y", "Z"):
-        decisions.decide(engine, add(engine, tag), "reject", reason=f"r{tag}", agent="Ana", at=AT)
+        decide(engine, add(engine, tag), "reject", reason=f"r{tag}", agent="Ana", at=AT)
 
 
 def test_an_edited_entry_is_named(team: Engine) -> None:
@@ -114,8 +122,8 @@ def test_a_rewritten_hash_breaks_the_next_link(team: Engine) -> None:
 
 
 def test_agents_see_their_own_entries_supervisors_all(team: Engine) -> None:
-    decisions.decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
-    decisions.decide(team, add(team, "B"), "reject", reason="y", agent="Bob", at=AT)
+    decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
+    decide(team, add(team, "B"), "reject", reason="y", agent="Bob", at=AT)
     everything = LogFilter()
     assert log.count(team, everything, "Ana") == 1
     assert [e.agent for e in log.page(team, everything, "Bob", 0, 10)] == ["Bob"]
@@ -128,11 +136,9 @@ def test_agents_see_their_own_entries_supervisors_all(team: Engine) -> None:
 
 
 def test_filters_by_period_agent_market_action(team: Engine) -> None:
-    decisions.decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
+    decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
     later = AT + timedelta(days=3)
-    decisions.decide(
-        team, add(team, "B", market=Market.PT), "approve", reason="y", agent="Bob", at=later
-    )
+    decide(team, add(team, "B", market=Market.PT), "approve", reason="y", agent="Bob", at=later)
     sofia = "Sofia"
     assert log.count(team, LogFilter(start=AT + timedelta(days=1)), sofia) == 1
     assert log.count(team, LogFilter(end=AT + timedelta(days=1)), sofia) == 1
@@ -144,9 +150,7 @@ def test_filters_by_period_agent_market_action(team: Engine) -> None:
 
 
 def test_csv_export_opens_in_french_and_portuguese_spreadsheets(team: Engine) -> None:
-    decisions.decide(
-        team, add(team, "A"), "approve", reason="Tout est bon ; « oui »", agent="Ana", at=AT
-    )
+    decide(team, add(team, "A"), "approve", reason="Tout est bon ; « oui »", agent="Ana", at=AT)
     out = io.StringIO()
     assert log.export(team, out, LogFilter(), "Sofia", "csv", translator("fr")) == 1
     data = out.getvalue()
@@ -161,7 +165,7 @@ def test_csv_export_opens_in_french_and_portuguese_spreadsheets(team: Engine) ->
 
 
 def test_jsonl_export_is_one_object_per_line(team: Engine) -> None:
-    decisions.decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
+    decide(team, add(team, "A"), "reject", reason="x", agent="Ana", at=AT)
     verification.mark(team, add(team, "B"), "B-L-02", "untruthful", agent="Bob", at=AT, note="lie")
     out = io.StringIO()
     log.export(team, out, LogFilter(), "Sofia", "jsonl", EN)
@@ -175,7 +179,7 @@ def test_jsonl_export_is_one_object_per_line(team: Engine) -> None:
 def test_figures_per_agent(team: Engine) -> None:
     for i, action in enumerate(("approve", "approve", "reject")):
         ref = add(team, f"F{i}")
-        decisions.decide(
+        decide(
             team,
             ref,
             action,
@@ -184,7 +188,7 @@ def test_figures_per_agent(team: Engine) -> None:
             at=AT + timedelta(minutes=10 * (i + 1)),
             opened_at=AT,
         )
-    decisions.decide(team, add(team, "G"), "reject", reason="r", agent="Bob", at=AT)
+    decide(team, add(team, "G"), "reject", reason="r", agent="Bob", at=AT)
     figures = {f.agent: f for f in log.figures(team, LogFilter(), "Sofia")}
     ana = figures["Ana"]
     assert (ana.approve, ana.reject, ana.suspend, ana.decisions) == (2, 1, 0, 3)
@@ -196,7 +200,7 @@ def test_figures_per_agent(team: Engine) -> None:
 
 def test_the_review_sample_is_reproducible_and_for_supervisors(team: Engine) -> None:
     for i in range(20):
-        decisions.decide(
+        decide(
             team,
             add(team, f"S{i:02d}"),
             "reject",
@@ -226,7 +230,7 @@ def test_the_review_sample_is_reproducible_and_for_supervisors(team: Engine) -> 
 
 def test_reopening_an_approval_reverses_the_refund(team: Engine) -> None:
     ref = add(team, "R")
-    decisions.decide(team, ref, "approve", reason="ok", agent="Ana", at=AT)
+    decide(team, ref, "approve", reason="ok", agent="Ana", at=AT)
     with pytest.raises(NotAllowed):
         reopen.reopen(team, ref, reason="no", agent="Ana", at=AT)
     done = reopen.reopen(
@@ -249,7 +253,7 @@ def test_reopening_an_approval_reverses_the_refund(team: Engine) -> None:
         "guarantee_refund_reversal",
     ]
     # Back in the queue, and decidable again.
-    decisions.decide(team, ref, "reject", reason="job won", agent="Ana", at=AT + timedelta(hours=2))
+    decide(team, ref, "reject", reason="job won", agent="Ana", at=AT + timedelta(hours=2))
     actions = [e.action for e in log.iter_all(team)]
     assert actions == ["approve", "reopen", "reject"]
     with pytest.raises(reopen.NotDecided):
@@ -258,7 +262,7 @@ def test_reopening_an_approval_reverses_the_refund(team: Engine) -> None:
 
 def test_reopening_a_suspension_lifts_it(team: Engine) -> None:
     ref = add(team, "U")
-    decisions.decide(team, ref, "suspend", reason="fake reviews", agent="Ana", at=AT)
+    decide(team, ref, "suspend", reason="fake reviews", agent="Ana", at=AT)
     reopen.reopen(team, ref, reason="reviews checked, genuine", agent="Sofia", at=AT)
     with team.connect() as conn:
         status = conn.execute(select(Professional.status)).scalar_one()
@@ -287,7 +291,7 @@ def test_supervisors_see_client_data(team: Engine) -> None:
 
 def test_log_times_are_utc_with_microseconds(team: Engine) -> None:
     at = datetime(2026, 6, 1, 12, 0, 0, 123456, tzinfo=UTC)
-    decisions.decide(team, add(team, "T"), "reject", reason="x", agent="Ana", at=at)
+    decide(team, add(team, "T"), "reject", reason="x", agent="Ana", at=at)
     (entry,) = log.iter_all(team)
     assert entry.at == at
     assert log.verify(team).ok

@@ -270,8 +270,8 @@ def test_an_open_claim_that_fails_names_the_conditions(engine: Engine) -> None:
     card = phone.card(engine, "Q-FR-0001", AT)
     said = rendered(card)
     assert said[1] == (
-        "As it stands, it does not meet these conditions: "
-        "Bought through the priority service with discount."
+        "As it stands, it does not meet this condition: "
+        "buying each contact through the priority service with discount."
     )
 
 
@@ -280,7 +280,7 @@ def test_an_eligible_open_claim(engine: Engine) -> None:
     insert(engine, pro, replace(claim_for(pro), ref="CL-V"))
     card = phone.card(engine, "V-FR-0001", AT)
     assert rendered(card)[1] == (
-        "Every condition is met as it stands; support will decide it shortly."
+        "Every condition is met as it stands; we will decide on it shortly."
     )
 
 

@@ -7,6 +7,7 @@ policy (no database); tests/services/test_seed_database.py covers writing.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import re
 from collections import Counter, defaultdict
@@ -21,9 +22,10 @@ from guarantee_tui import policy
 from guarantee_tui.policy import conditions
 from guarantee_tui.policy.messages import Items, Message
 from guarantee_tui.services.seed import DEFAULT_ANCHOR, Generator
+from guarantee_tui.services.seed.decisions import TEAM
 from guarantee_tui.services.seed.generator import TABLES, Batch, Outcome
 from guarantee_tui.services.seed.scenarios import CORE, FILL, Checked, Quirk, expect
-from guarantee_tui.services.seed.vocabulary import VOCABULARIES
+from guarantee_tui.services.seed.vocabulary import VOCABULARIES, Vocabulary
 from guarantee_tui.text import email_key, fold, phone_key
 
 Row = dict[str, Any]
@@ -189,8 +191,8 @@ def _condition_messages() -> set[str]:
                 found.add(arg.value)
             elif isinstance(arg, ast.Name):
                 found.add(getattr(conditions, arg.id))
-    # The labels name the conditions; they are not evidence.
-    return found - {c.label.text for c in conditions.CONDITIONS}
+    # The labels and requirements name the conditions; they are not evidence.
+    return found - {t for c in conditions.CONDITIONS for t in (c.label.text, c.requirement.text)}
 
 
 def test_the_sample_reaches_every_branch_of_every_condition(sample: Seeded) -> None:
@@ -413,3 +415,178 @@ def test_batches_hold_at_most_their_size() -> None:
     sizes = [b.professionals for b in Generator(23, 1).batches(5)]
     assert sizes == [5, 5, 5, 5, 3]
     assert all(isinstance(b, Batch) for b in Generator(3, 1).batches(5))
+
+
+# --- words a native speaker would write (review D of issue 13) --------------------
+
+
+@pytest.fixture(scope="module")
+def mix() -> Seeded:
+    """Enough professionals for every city, pattern and sentence to turn up."""
+    return generate(1_200, 2)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string a vocabulary holds, templates included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _strings(item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _strings(getattr(value, f.name))
+
+
+def _templates(v: Vocabulary) -> list[str]:
+    return [s for s in _strings(v) if "{" in s]
+
+
+# A preposition written before {city} would give "à Le Havre", "em Porto".
+_PREPOSITION_BEFORE_CITY = re.compile(
+    r"(?<!\w)(à|a|au|aux|de|d'|du|des|em|no|na|do|da|ao|para)\s*\{city\}", re.IGNORECASE
+)
+
+
+def _wrong_forms(v: Vocabulary) -> dict[str, re.Pattern[str]]:
+    """For each city, the preposition + name forms the language does not write."""
+    prepositions = ("à", "de") if v.market is policy.Market.FR else ("em", "de", "a")
+    wrong: dict[str, re.Pattern[str]] = {}
+    for city in v.cities:
+        for form in {f"{p} {city.name}" for p in prepositions} - {city.at, city.of, city.to}:
+            wrong[form] = re.compile(rf"(?<![\w']){re.escape(form)}(?!\w)", re.IGNORECASE)
+    return wrong
+
+
+def test_every_city_has_its_forms_after_a_preposition() -> None:
+    fr = {c.name: c for c in VOCABULARIES[policy.Market.FR].cities}
+    pt = {c.name: c for c in VOCABULARIES[policy.Market.PT].cities}
+    assert (fr["Le Havre"].at, fr["Le Havre"].of) == ("au Havre", "du Havre")
+    assert (fr["Le Mans"].at, fr["Le Mans"].of) == ("au Mans", "du Mans")
+    assert (fr["La Rochelle"].at, fr["La Rochelle"].of) == ("à La Rochelle", "de La Rochelle")
+    assert (fr["Paris"].at, fr["Paris"].of, fr["Paris"].to) == ("à Paris", "de Paris", "à Paris")
+    for city in fr.values():
+        if city.name.startswith(("Le ", "Les ")):
+            continue
+        assert city.at == city.to == f"à {city.name}"
+        elided = city.name[0] in "AEIOUYÉÈÊÂÎÔ"
+        assert city.of == (f"d'{city.name}" if elided else f"de {city.name}"), city
+    with_article = {
+        "Porto": ("no Porto", "do Porto", "ao Porto"),
+        "Barreiro": ("no Barreiro", "do Barreiro", "ao Barreiro"),
+        "Seixal": ("no Seixal", "do Seixal", "ao Seixal"),
+        "Funchal": ("no Funchal", "do Funchal", "ao Funchal"),
+        "Maia": ("na Maia", "da Maia", "à Maia"),
+        "Amadora": ("na Amadora", "da Amadora", "à Amadora"),
+    }
+    for city in pt.values():
+        expected = with_article.get(city.name, (f"em {city.name}", f"de {city.name}",
+                                                f"a {city.name}"))  # fmt: skip
+        assert (city.at, city.of, city.to) == expected, city
+
+
+def test_no_template_puts_a_preposition_before_a_bare_city_name() -> None:
+    for v in VOCABULARIES.values():
+        templates = _templates(v)
+        assert any("{at_city}" in t for t in templates), v.market
+        for template in templates:
+            assert not _PREPOSITION_BEFORE_CITY.search(template), template
+
+
+def test_every_template_and_city_gives_the_contracted_forms() -> None:
+    for v in VOCABULARIES.values():
+        wrong = _wrong_forms(v)
+        for template in _templates(v):
+            for city in v.cities:
+                text = template.format_map(
+                    defaultdict(lambda: "X", client="X", **city.placeholders())
+                )
+                found = [form for form, pattern in wrong.items() if pattern.search(text)]
+                assert found == [], text
+                assert not re.search(r"(?<!\w)(à|de) (Le|Les) ", text), text
+
+
+def test_seeded_texts_have_no_uncontracted_city(mix: Seeded) -> None:
+    market_of = {r["id"]: r["market"] for r in mix.rows["professionals"]}
+    claim_market = {c["id"]: market_of[c["professional_id"]] for c in mix.rows["claims"]}
+    texts: dict[str, list[str]] = defaultdict(list)
+    for p in mix.rows["professionals"]:
+        texts[p["market"]].append(p["company_name"])
+    for e in mix.rows["explanations"]:
+        texts[claim_market[e["claim_id"]]].append(e["text"])
+    for market, v in VOCABULARIES.items():
+        wrong = _wrong_forms(v)
+        for text in texts[market]:
+            assert not [form for form, pattern in wrong.items() if pattern.search(text)], text
+            assert not re.search(r"(?<!\w)(à|de) (Le|Les) |(?<!\w)em (Porto|Maia)\b", text)
+    joined = " ".join(texts["FR"] + texts["PT"])
+    # The contracted forms are really in the texts, not merely avoided.
+    assert "Les Artisans d" in joined
+    assert re.search(r"Visita ao local (no|na) ", joined)
+
+
+def test_portuguese_clients_are_addressed_as_people_write(mix: Seeded) -> None:
+    v = VOCABULARIES[policy.Market.PT]
+    pros = {r["id"]: r for r in mix.rows["professionals"]}
+    titled: Counter[str] = Counter()
+    for p in mix.rows["contact_purchases"]:
+        if pros[p["professional_id"]]["market"] != "PT":
+            continue
+        first = p["client_name"].split()[0]
+        # "D." goes with a first name ("D. Maria"), not a surname.
+        assert first != "D.", p["client_name"]
+        if first in ("Sr.", "Sra."):
+            titled[first] += 1
+            assert p["client_name"].split(" ", 1)[1] in v.surnames
+    assert titled["Sr."] and titled["Sra."]
+    claims = {c["id"]: pros[c["professional_id"]]["market"] for c in mix.rows["claims"]}
+    opening = []
+    for e in mix.rows["explanations"]:
+        if claims[e["claim_id"]] == "PT":
+            # A title opening a sentence takes the article: "O Sr. Santos acabou por…".
+            assert not re.search(r"(^|[.!?]\s+)(Sr|Sra|D)\. ", e["text"]), e["text"]
+            opening += re.findall(r"(?:^|[.!?]\s+)((?:O Sr|A Sra)\. \w+)", e["text"])
+    assert opening
+
+
+def test_portuguese_one_person_companies_are_unipessoal_lda(mix: Seeded) -> None:
+    for v in VOCABULARIES.values():
+        for pattern in v.patterns:
+            if "Unipessoal" in pattern.template:
+                assert pattern.template.endswith(" Unipessoal, Lda."), pattern
+    names = [r["company_name"].strip("★ ") for r in mix.rows["professionals"]]
+    unipessoal = [n for n in names if "Unipessoal" in n]
+    assert unipessoal
+    assert all(n.endswith(" Unipessoal, Lda.") for n in unipessoal), unipessoal
+
+
+def test_verifiers_are_the_markets_sample_team(mix: Seeded) -> None:
+    assert TEAM == {
+        "FR": ("Camille Laurent", "Julien Morel"),
+        "PT": ("Inês Costa", "Tiago Rocha"),
+    }
+    market_of = {r["id"]: r["market"] for r in mix.rows["professionals"]}
+    claim_market = {c["id"]: market_of[c["professional_id"]] for c in mix.rows["claims"]}
+    verifiers: dict[str, set[str]] = defaultdict(set)
+    for e in mix.rows["explanations"]:
+        if e["verified_by"] is not None:
+            verifiers[claim_market[e["claim_id"]]].add(e["verified_by"])
+    assert verifiers == {market: set(team) for market, team in TEAM.items()}
+
+
+def test_french_mobile_numbers_are_in_mobile_ranges(mix: Seeded) -> None:
+    pros = {r["id"]: r for r in mix.rows["professionals"]}
+    numbers = [p["phone"] for p in pros.values() if p["market"] == "FR"]
+    numbers += [
+        c["client_phone"]
+        for c in mix.rows["contact_purchases"]
+        if pros[c["professional_id"]]["market"] == "FR"
+    ]
+    national = ["0" + str(phone_key(n)) for n in numbers]
+    assert all(len(n) == 10 for n in national)
+    mobiles = [n for n in national if n.startswith(("06", "07"))]
+    # 070 to 072 are not mobile ranges; the rest are landlines by area.
+    assert all(re.match(r"0(6|7[3-9])", n) for n in mobiles), mobiles
+    assert all(re.match(r"0[1-5]", n) for n in national if n not in mobiles)
+    assert {n[:3] for n in mobiles if n.startswith("07")} == {f"07{d}" for d in "3456789"}
+    assert any(n.startswith("06") for n in mobiles)

@@ -26,11 +26,12 @@ from guarantee_tui.services.seed import (
     writer,
 )
 from guarantee_tui.services.seed import service as seed_service
+from guarantee_tui.services.seed.decisions import TEAM
 from guarantee_tui.services.seed.generator import TABLES
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.errors import SchemaEmpty
 from guarantee_tui.store.facts import iter_claims
-from guarantee_tui.store.models import Base, Professional
+from guarantee_tui.store.models import Agent, Base, Claim, Explanation, Professional
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 COMMITTED_SAMPLE = REPOSITORY / "sample.db"
@@ -138,6 +139,24 @@ def test_reading_the_sample_leaves_the_file_as_it_was(sample_db: Path, tmp_path:
     before = copy.read_bytes()
     assert main(["check", "--all", "--db", str(copy)]) == 0
     assert copy.read_bytes() == before
+
+
+def test_explanations_are_verified_by_the_seeded_team(sample_engine: Engine) -> None:
+    """The sample's verifiers are agents of the agents table, each of their market's team."""
+    with sample_engine.connect() as conn:
+        agents = set(conn.execute(select(Agent.name)).scalars())
+        verified = {
+            (market, name)
+            for market, name in conn.execute(
+                select(Professional.market, Explanation.verified_by)
+                .join(Claim, Claim.id == Explanation.claim_id)
+                .join(Professional, Professional.id == Claim.professional_id)
+                .where(Explanation.verified_by.is_not(None))
+                .distinct()
+            )
+        }
+    assert {name for _, name in verified} <= agents
+    assert verified == {(market, name) for market, team in TEAM.items() for name in team}
 
 
 # --- determinism ------------------------------------------------------------------

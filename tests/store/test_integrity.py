@@ -121,7 +121,15 @@ def test_decide_reopen_decide_is_the_normal_way(engine: Engine) -> None:
     set_role(engine, "Sofia", "supervisor", AT)
     decisions.decide(engine, ref, "approve", reason="ok", agent="Ana", at=AT)
     reopen.reopen(engine, ref, reason="check", agent="Sofia", at=AT + timedelta(hours=1))
-    decisions.decide(engine, ref, "reject", reason="no", agent="Ana", at=AT + timedelta(hours=2))
+    decisions.decide(
+        engine,
+        ref,
+        "reject",
+        reason="no",
+        message_for_professional="Le client a trouvé un autre artisan.",
+        agent="Ana",
+        at=AT + timedelta(hours=2),
+    )
     assert verify(engine).ok
 
 

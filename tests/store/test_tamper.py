@@ -50,13 +50,20 @@ def world(engine: Engine) -> Engine:
         add(engine, tag)
     decisions.decide(engine, "CL-A", "approve", reason="all met", agent="Ana", at=AT)
     decisions.decide(
-        engine, "CL-B", "reject", reason="no", agent="Ana", at=AT + timedelta(minutes=1)
+        engine,
+        "CL-B",
+        "reject",
+        reason="no",
+        message_for_professional="Not this time.",
+        agent="Ana",
+        at=AT + timedelta(minutes=1),
     )
     decisions.decide(
         engine,
         "CL-S",
         "suspend",
         reason="Fake reviews",
+        message_for_professional="Your reviews were not genuine.",
         agent="Ana",
         at=AT + timedelta(minutes=2),
     )

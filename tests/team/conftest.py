@@ -16,12 +16,15 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from guarantee_tui.policy import Market
-from guarantee_tui.services import agents
+from guarantee_tui.services import agents, decisions
 from guarantee_tui.store.engine import make_engine
 from tests.builders import AT, claim_for, eligible_professional, tagged
 from tests.store.helpers import insert
 
 MakeLogin = Callable[..., str]
+
+# `add_claim`'s claims meet every condition: a rejection says why to the professional.
+MESSAGE = "Le client a trouvé un artisan par un autre moyen."
 
 
 def login_url(url: str, login: str) -> str:
@@ -59,3 +62,10 @@ def add_claim(engine: Engine, tag: str, *, market: str = "FR") -> str:
     pro = tagged(eligible_professional(Market(market)), tag)
     insert(engine, pro, replace(claim_for(pro), ref=f"CL-{tag}"), email=f"{tag}@x.fr")
     return f"CL-{tag}"
+
+
+def reject(engine: Engine, ref: str, agent: str | None) -> decisions.Outcome:
+    """Rejects an `add_claim` claim, with the message for the professional it needs."""
+    return decisions.decide(
+        engine, ref, "reject", reason="no", message_for_professional=MESSAGE, agent=agent, at=AT
+    )

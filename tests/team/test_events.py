@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from guarantee_tui.services import decisions, events, leases
+from guarantee_tui.services import events, leases
 from guarantee_tui.services.events import Change
-from tests.builders import AT
-from tests.team.conftest import add_claim
+from tests.team.conftest import add_claim, reject
 
 
 def _collect(feed: events.Feed, *actions: str) -> list[Change]:
@@ -26,7 +25,7 @@ def test_acts_and_leases_come_through_the_feed(engine: Engine) -> None:
     add_claim(engine, "B")
     with events.follow(engine) as feed:
         assert leases.take(engine, ref, "Ana").holder == "Ana"
-        decisions.decide(engine, ref, "reject", reason="no", agent="Ana", at=AT)
+        reject(engine, ref, "Ana")
         seen = _collect(feed, "take", "reject")
         assert ("CL-A", "take", "Ana") in {(c.claim_ref, c.action, c.agent) for c in seen}
         decided = [c for c in seen if c.action == "reject"]

@@ -11,12 +11,12 @@ from guarantee_tui.cli import main
 from guarantee_tui.config import ConfigError, lease_minutes
 from guarantee_tui.filters import QueueFilter, QueueSort
 from guarantee_tui.i18n import translator
-from guarantee_tui.services import decisions, leases, verification
+from guarantee_tui.services import leases, verification
 from guarantee_tui.services.agents import NotAllowed, set_role
 from guarantee_tui.services.leases import ClaimHeld
 from guarantee_tui.store import queue
 from tests.builders import AT
-from tests.team.conftest import add_claim
+from tests.team.conftest import MESSAGE, add_claim, reject
 from tests.team.zones import local_zone
 
 
@@ -62,7 +62,7 @@ def test_deciding_or_marking_a_claim_held_by_another_is_refused(engine: Engine) 
     ref = add_claim(engine, "A")
     leases.take(engine, ref, "Ana")
     with pytest.raises(ClaimHeld) as info:
-        decisions.decide(engine, ref, "reject", reason="no", agent="Bruno", at=AT)
+        reject(engine, ref, "Bruno")
     assert "Ana is on claim CL-A since" in str(info.value)
     with pytest.raises(ClaimHeld):
         verification.mark(engine, ref, "A-L-01", "truthful", agent="Bruno", at=AT)
@@ -74,7 +74,7 @@ def test_deciding_or_marking_a_claim_held_by_another_is_refused(engine: Engine) 
     _expire(engine, ref)
     assert leases.holder_of(engine, ref) is None
     assert leases.take(engine, ref, "Bruno").holder == "Bruno"
-    decisions.decide(engine, ref, "reject", reason="no", agent="Bruno", at=AT)
+    reject(engine, ref, "Bruno")
     # A decision ends the lease.
     assert leases.holder_of(engine, ref) is None
 
@@ -130,6 +130,8 @@ def test_take_and_release_commands(
             "reject",
             "--reason",
             "no",
+            "--message",
+            MESSAGE,
             "--agent",
             "Bruno",
             "--db",

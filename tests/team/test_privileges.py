@@ -13,7 +13,7 @@ from guarantee_tui.services.agents import WrongAgent, current
 from guarantee_tui.services.log import record_review, verify
 from guarantee_tui.store.engine import make_engine
 from tests.builders import AT
-from tests.team.conftest import MakeLogin, add_claim
+from tests.team.conftest import MESSAGE, MakeLogin, add_claim, reject
 
 
 @pytest.fixture
@@ -57,9 +57,9 @@ def test_acts_are_the_logins_agents(team: dict[str, str], pg_url: str) -> None:
     camille = make_engine(team["camille"])
     try:
         assert current(camille, None).name == "Camille Laurent"
-        decisions.decide(camille, "CL-B", "reject", reason="no", agent=None, at=AT)
+        reject(camille, "CL-B", None)
         with pytest.raises(WrongAgent) as info:
-            decisions.decide(camille, "CL-C", "reject", reason="no", agent="Julien Morel", at=AT)
+            reject(camille, "CL-C", "Julien Morel")
         assert "you are connected as gt_age_" in str(info.value)
         assert ": Camille Laurent" in str(info.value)
     finally:
@@ -168,13 +168,18 @@ def test_through_the_tool(
         "reject",
         "--reason",
         "no",
+        "--message",
+        MESSAGE,
         "--agent",
         "Julien Morel",
         "--db",
         camille,
     )
     assert status == 2 and "you are connected as" in said
-    status, _ = run("decide", "CL-B", "--action", "reject", "--reason", "no", "--db", camille)
+    status, _ = run(
+        "decide", "CL-B", "--action", "reject", "--reason", "no", "--message", MESSAGE,
+        "--db", camille,
+    )  # fmt: skip
     assert status == 0
     status, out = run("log", "export", "--format", "jsonl", "--db", camille)
     assert status == 0 and {line.count('"Camille Laurent"') for line in out.splitlines()} == {1}

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from guarantee_tui.errors import UserError
-from guarantee_tui.services import decisions, leases
+from guarantee_tui.services import leases
 from guarantee_tui.services.log import verify
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Agent, Decision
-from tests.builders import AT, claim_for, eligible_professional, tagged
+from tests.builders import claim_for, eligible_professional, tagged
 from tests.store.helpers import insert
-from tests.team.conftest import add_claim
+from tests.team.conftest import add_claim, reject
 
 PROCESSES = 8
 CLAIMS = 32
@@ -36,7 +36,7 @@ def _worker(url: str, agent: str, barrier: Any, out: Any) -> None:
             if held is None:
                 break
             taken.append(held.claim_ref)
-            decisions.decide(engine, held.claim_ref, "reject", reason="no", agent=agent, at=AT)
+            reject(engine, held.claim_ref, agent)
         out.put((agent, taken, None))
     except Exception as exc:  # reported to the test, which fails with it
         out.put((agent, taken, repr(exc)))
@@ -79,7 +79,7 @@ def _first_time(url: str, name: str, ref: str, barrier: Any, out: Any) -> None:
     engine = make_engine(url)
     try:
         barrier.wait()
-        decisions.decide(engine, ref, "reject", reason="no", agent=name, at=AT)
+        reject(engine, ref, name)
         out.put(None)
     except Exception as exc:
         out.put(repr(exc))
@@ -132,7 +132,7 @@ def test_two_claims_of_one_professional_decided_at_once_never_deadlock(pg_url: s
         def decide(ref: str, barrier: threading.Barrier) -> None:
             barrier.wait()
             try:
-                decisions.decide(engine, ref, "reject", reason="no", agent="Ana", at=AT)
+                reject(engine, ref, "Ana")
             except UserError as exc:
                 errors.append(str(exc))
             except Exception as exc:

@@ -4,7 +4,7 @@ and no control character (C0, DEL, C1) reaches the terminal.
 The database holds markup and escape sequences in every text field: the
 company, the refs, the e-mail and phone, the pack, the clients' names, phones,
 jobs and cities, the explanations and their notes, the agents' names, the
-reason, the letter, the call note, the review's note, the effects' errors.
+reason, the letter and its message, the call note, the review's note, the effects' errors.
 The app is driven to each screen and dialog, and each is checked twice:
 
 - what the screen draws for the terminal (after `ui/inert.py`'s compositor)
@@ -136,6 +136,7 @@ def build(path: Path) -> None:
         DONE_REF,
         "reject",
         reason=hostile("Rejected") + "\nfor good",
+        message_for_professional=hostile("Not this time") + "\nsorry",
         agent=AGENT,
         at=AT - timedelta(days=1),
         opened_at=AT - timedelta(days=1, minutes=12),
@@ -312,7 +313,16 @@ async def test_a_decided_claim_its_letter_the_help_and_the_other_dialogs(
         await pilot.press("d")
         await settle(pilot)
         assert on(app, LetterScreen)
-        check(app, "letter", DONE_REF, AGENT, hostile("Rejected"), hostile("Silva"))
+        # The reason in the screen's header, the message in the letter.
+        check(
+            app,
+            "letter",
+            DONE_REF,
+            AGENT,
+            hostile("Rejected"),
+            hostile("Not this time"),
+            hostile("Silva"),
+        )
         await pilot.press("question_mark")
         await settle(pilot)
         assert on(app, HelpScreen)

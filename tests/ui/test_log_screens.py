@@ -70,8 +70,16 @@ async def test_a_supervisor_reads_an_entry_beside_the_claim_now_and_reopens_it(
         shown = visible_text(app)
         assert "Carta, em português" not in shown  # the UI is English
         assert "Letter, in Portuguese" in shown
-        assert "Assunto: o seu pedido de garantia CL-DONE-PT" in shown
-        assert "Checklist as recorded" in shown and "The claim now" in shown
+        assert "Assunto: o seu pedido de garantia de 7 de abril de 2026" in shown
+        assert "The claim now" in shown
+        # The letter is longer than the pane: the checklist follows it.
+        recorded = app.screen.query_one("#entry-recorded")
+        for _ in range(5):
+            if "Checklist as recorded" in visible_text(app):
+                break
+            recorded.scroll_page_down(animate=False)
+            await settle(pilot)
+        assert "Checklist as recorded" in visible_text(app)
         await pilot.press("o")
         await settle(pilot)
         assert showing(app, PromptScreen)

@@ -470,6 +470,7 @@ async def test_the_phone_desk_follows_a_call_note_and_a_suspension(
             "CL-MARKUP",
             "suspend",
             reason="Reviews bought",
+            message_for_professional="Les avis de votre profil ont été achetés.",
             agent="Bruno",
             at=AT,
             opened_at=AT - timedelta(minutes=3),

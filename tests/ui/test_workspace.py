@@ -12,7 +12,7 @@ from rich.console import Console
 from sqlalchemy import select, text
 from textual.app import ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from textual.widgets.input import Selection
 
 from guarantee_tui.services import claim_view, verification
@@ -20,6 +20,7 @@ from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Decision, Explanation, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens import claim as claim_screen
+from guarantee_tui.ui.screens import decision as decision_screen
 from guarantee_tui.ui.screens.claim import ClaimScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.decision import DecisionScreen
@@ -30,7 +31,7 @@ from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.screens.too_small import TooSmallScreen
 from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from tests.builders import AT
-from tests.ui.conftest import MARKUP_COMPANY, Intervals, settle, until
+from tests.ui.conftest import BUSY, MARKUP_COMPANY, Intervals, settle, until
 
 MakeApp = Callable[..., GuaranteeApp]
 # What is found is checked here, not when the filter runs after the typing.
@@ -267,7 +268,7 @@ async def test_untruthful_asks_for_a_note_then_suspend(make_app: MakeApp, ui_db:
         await settle(pilot)
         assert showing(app, DecisionScreen)
         shown = visible_text(app)
-        assert "P-L-03" in shown and "uso indevido da plataforma" in shown
+        assert "P-L-03 (comprado em" in shown and "suspenso por uso indevido" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert showing(app, ClaimScreen)
@@ -321,7 +322,7 @@ async def test_reject_with_grounds_from_the_failed_conditions(
         assert isinstance(app.screen, DecisionScreen)
         shown = visible_text(app)
         assert "Not met: Bought through the priority service with discount" in shown
-        assert "Achetés via le Service Prioritaire avec Remise" in shown
+        assert "Acheter chaque contact via le Service Prioritaire avec Remise" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
     engine = make_engine(ui_db)
@@ -356,6 +357,8 @@ async def test_refused_actions_say_why(
     # Bob's decision must not reach this desk before the confirm (as it would,
     # closing the dialog: tests/ui/test_team.py): the refusal is the subject.
     monkeypatch.setattr(GuaranteeApp, "_follow", lambda _app: None)
+    # The dialog drafts again as soon as the texts change, not after a pause.
+    monkeypatch.setattr(decision_screen, "REDRAFT_DELAY", 1e-6)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -370,15 +373,35 @@ async def test_refused_actions_say_why(
         await settle(pilot)
         assert "Suspend needs an explanation marked untruthful" in visible_text(app)
         # Someone else decides meanwhile: the dialog refuses with a notice.
-        app.screen.query_one("#decision-reason", Input).value = "Fake reviews"
+        screen = app.screen
+        assert isinstance(screen, DecisionScreen)
+        message = "Avaliações compradas."
+        screen.query_one("#decision-reason", Input).value = "Fake reviews"
+        screen.query_one("#decision-message", TextArea).text = message
+
+        def drafted() -> bool:
+            return screen.draft is not None and message in screen.draft.letter
+
+        def drafting() -> bool:
+            return any(w.group == "draft-CL-PEND-PT" and w.state in BUSY for w in app.workers)
+
+        await until(pilot, lambda: drafted() or drafting(), "a draft with the message")
         await settle(pilot)
+        # Allowed now, so only the other decision can refuse it.
+        assert drafted() and "Suspend needs" not in visible_text(app)
         engine = make_engine(ui_db)
         from guarantee_tui.services import decisions, leases
 
         # Opening the dialog took the claim; Ana's lease ended (as if expired).
         assert leases.release(engine, "CL-PEND-PT", "Ana")
         decisions.decide(
-            engine, "CL-PEND-PT", "reject", reason="other agent", agent="Bob", at=app.now()
+            engine,
+            "CL-PEND-PT",
+            "reject",
+            reason="other agent",
+            message_for_professional="Faltam explicações.",
+            agent="Bob",
+            at=app.now(),
         )
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -589,15 +612,19 @@ async def test_a_reason_typed_and_confirmed_at_once_is_decided_on(
         await settle(pilot)
         assert isinstance(app.screen, DecisionScreen)
         assert "Suspend needs an explanation marked untruthful" in visible_text(app)
-        # A fast typist: ctrl+s before the dialog has re-read the claim.
-        await pilot.press(*"Fake reviews", "ctrl+s")
+        # A fast typist: the reason, the message that allows the suspension, and
+        # ctrl+s before the dialog has drafted again.
+        await pilot.press(*"Fake reviews", "tab", *"Reviews bought", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ClaimScreen)
         assert "suspended" in visible_text(app)
     engine = make_engine(ui_db)
     with engine.connect() as conn:
-        decided = conn.execute(select(Decision.action, Decision.reason)).all()
-    assert ("suspend", "Fake reviews") in [tuple(d) for d in decided]
+        decided = conn.execute(select(Decision.action, Decision.reason, Decision.letter_text)).all()
+    [letter] = [
+        d.letter_text for d in decided if (d.action, d.reason) == ("suspend", "Fake reviews")
+    ]
+    assert "Reviews bought" in letter and "Fake reviews" not in letter
 
 
 async def test_a_prefilled_reason_is_selected_however_late_its_draft_arrives(
@@ -608,9 +635,9 @@ async def test_a_prefilled_reason_is_selected_however_late_its_draft_arrives(
     draft = decisions.draft
     released = threading.Event()
 
-    def late(*args: Any) -> decisions.Draft:
+    def late(*args: Any, **kwargs: Any) -> decisions.Draft:
         released.wait(timeout=30)
-        return draft(*args)
+        return draft(*args, **kwargs)
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

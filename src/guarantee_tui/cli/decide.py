@@ -23,7 +23,22 @@ def register(parser: argparse.ArgumentParser, subparsers: Any, tr: Translator) -
     p.add_argument(
         "--action", required=True, choices=("approve", "reject", "suspend"), help=tr("the decision")
     )
-    p.add_argument("--reason", required=True, metavar="TEXT", help=tr("why (recorded)"))
+    p.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help=tr("why, for the log and the supervisors (never in the letter)"),
+    )
+    p.add_argument(
+        "--message",
+        metavar="TEXT",
+        help=tr(
+            "a paragraph for the professional, in the letter's language, shown in the "
+            "letter as written; needed when the checklist does not explain the decision "
+            "(a rejection with no condition failing, a suspension with no explanation "
+            "marked untruthful)"
+        ),
+    )
     p.add_argument(
         "--agent", metavar="NAME", help=tr("who decides (default: $GUARANTEE_TUI_AGENT)")
     )
@@ -49,6 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             args.claim,
             args.action,
             reason=args.reason,
+            message_for_professional=args.message,
             agent=ctx.settings.agent,
             at=at,
             language=ctx.tr.language,
@@ -60,6 +76,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         engine.dispose()
     from guarantee_tui.text import visible
 
-    # The letter quotes the company's name and the agent's reason.
+    # The letter quotes the company's name and the agent's message.
     print(visible(outcome.letter, lines=True))
     return 0

@@ -3,6 +3,7 @@
 from guarantee_tui.policy.conditions import (
     CONDITION_BY_ID,
     CONDITION_LABELS,
+    CONDITION_REQUIREMENTS,
     CONDITIONS,
     Condition,
     FirstContact,
@@ -44,6 +45,7 @@ __all__ = [
     "CONDITIONS",
     "CONDITION_BY_ID",
     "CONDITION_LABELS",
+    "CONDITION_REQUIREMENTS",
     "Action",
     "Channel",
     "Checklist",

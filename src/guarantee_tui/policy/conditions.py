@@ -165,7 +165,7 @@ def no_job_won(ctx: _Context) -> ConditionResult:
         cid,
         ok=lambda: msg("No job won from any of the 20 contacts."),
         so_far=lambda n: nmsg(
-            "No job won from the {n} contact bought so far.",
+            "No job won from the only contact bought so far.",
             "No job won from the {n} contacts bought so far.",
             n,
         ),
@@ -254,7 +254,7 @@ def profile_complete(ctx: _Context) -> ConditionResult:
             lowest=least,
         ),
         so_far=lambda n: nmsg(
-            "Profile at least 80% complete at the {n} purchase so far (lowest {lowest}).",
+            "Profile at least 80% complete at the only purchase so far (lowest {lowest}).",
             "Profile at least 80% complete at the {n} purchases so far (lowest {lowest}).",
             n,
             lowest=least,
@@ -307,7 +307,7 @@ def trust_labels(ctx: _Context) -> ConditionResult:
         cid,
         ok=lambda: msg("Labels active at all 20 purchases: {labels}.", labels=all_labels),
         so_far=lambda n: nmsg(
-            "Labels active at the {n} purchase so far: {labels}.",
+            "Labels active at the only purchase so far: {labels}.",
             "Labels active at the {n} purchases so far: {labels}.",
             n,
             labels=all_labels,
@@ -334,7 +334,7 @@ def priority_discount_channel(ctx: _Context) -> ConditionResult:
         ConditionId.PRIORITY_DISCOUNT_CHANNEL,
         ok=lambda: msg("All 20 contacts bought through the priority service with discount."),
         so_far=lambda n: nmsg(
-            "The {n} contact bought so far came through the priority service with discount.",
+            "The only contact bought so far came through the priority service with discount.",
             "The {n} contacts bought so far came through the priority service with discount.",
             n,
         ),
@@ -407,6 +407,19 @@ def _purchase_deadline(ctx: _Context) -> Iterator[datetime]:
         yield m.purchase_deadline + timedelta(microseconds=1)
 
 
+# What each kind of payment incident the marketplace records is called; a
+# kind it may add later reads as a payment incident, never as its code.
+INCIDENT_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "card_declined": N_("card declined"),
+        "direct_debit_returned": N_("direct debit returned"),
+        "insufficient_funds": N_("insufficient funds"),
+        "chargeback": N_("payment disputed (chargeback)"),
+    }
+)
+UNKNOWN_INCIDENT = N_("payment incident")
+
+
 def no_payment_incident(ctx: _Context) -> ConditionResult:
     m = ctx.milestones
     cid = ConditionId.NO_PAYMENT_INCIDENT
@@ -420,7 +433,14 @@ def no_payment_incident(ctx: _Context) -> ConditionResult:
     )
     if found:
         clauses = Items(
-            tuple(msg("{kind} on {at}", kind=i.kind, at=ctx.moment(i.at)) for i in found),
+            tuple(
+                msg(
+                    "{kind} on {at}",
+                    kind=msg(INCIDENT_KINDS.get(i.kind, UNKNOWN_INCIDENT)),
+                    at=ctx.moment(i.at),
+                )
+                for i in found
+            ),
             style="clauses",
         )
         return ConditionResult(
@@ -516,8 +536,10 @@ def first_contact_24h(ctx: _Context) -> ConditionResult:
             cid,
             Status.PENDING,
             nmsg(
-                "{n} client bought less than 24 hours ago is still to be contacted: {refs}.",
-                "{n} clients bought less than 24 hours ago are still to be contacted: {refs}.",
+                "{n} client whose contact was bought less than 24 hours ago is still to be "
+                "contacted: {refs}.",
+                "{n} clients whose contacts were bought less than 24 hours ago are still to be "
+                "contacted: {refs}.",
                 len(waiting),
                 refs=ctx.refs(waiting),
             ),
@@ -532,8 +554,8 @@ def first_contact_24h(ctx: _Context) -> ConditionResult:
             delay=longest_delay,
         ),
         so_far=lambda n: nmsg(
-            "The {n} client so far was contacted within 24 hours (longest delay {delay}).",
-            "The {n} clients so far were contacted within 24 hours (longest delay {delay}).",
+            "So far, the client was contacted within 24 hours (longest delay {delay}).",
+            "So far, the {n} clients were contacted within 24 hours (longest delay {delay}).",
             n,
             delay=longest_delay,
         ),
@@ -595,8 +617,8 @@ def contact_reviews(ctx: _Context) -> ConditionResult:
         )
     else:
         evidence = nmsg(
-            "{found} positive review tied to the contacts ({items}); {n} more needed.",
-            "{found} positive review tied to the contacts ({items}); {n} more needed.",
+            "{found} positive review tied to the contacts: {items}; {n} more needed.",
+            "{found} positive review tied to the contacts: {items}; {n} more needed.",
             missing,
             found=len(found),
             items=items,
@@ -775,7 +797,7 @@ def explanations_complete(ctx: _Context) -> ConditionResult:
         cid,
         ok=lambda: msg("An explanation for each of the 20 contacts."),
         so_far=lambda n: nmsg(
-            "An explanation for the {n} contact bought so far.",
+            "An explanation for the only contact bought so far.",
             "An explanation for each of the {n} contacts bought so far.",
             n,
         ),
@@ -826,7 +848,7 @@ def explanations_verified(ctx: _Context) -> ConditionResult:
         cid,
         ok=lambda: msg("All 20 explanations verified truthful."),
         so_far=lambda n: nmsg(
-            "The explanation for the {n} contact bought so far is verified truthful.",
+            "The explanation for the only contact bought so far is verified truthful.",
             "The explanations for the {n} contacts bought so far are verified truthful.",
             n,
         ),
@@ -842,8 +864,12 @@ class Condition:
     """One condition of POLICY.md: everything the program knows about it, in one place."""
 
     id: ConditionId
-    # What a person calls it (checklists, letters, the decision dialog, the phone card).
+    # What a person calls it (checklists, the decision dialog, the phone card).
     label: Message
+    # The condition as a requirement, for sentences and letters that say it is
+    # not met ("not having been refunded before"): the label alone would read
+    # as the opposite of the fact. Lower case, to stand inside a sentence.
+    requirement: Message
     evaluate: Callable[[_Context], ConditionResult]
     # The instants at which its status may change with the same facts, time
     # alone passing: one for each comparison with `at` in `evaluate`.
@@ -861,35 +887,44 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         ConditionId.FIRST_TWENTY_CONTACTS,
         msg("20 contacts bought"),
+        msg("having bought 20 contacts"),
         first_twenty_contacts,
     ),
     Condition(
         ConditionId.NO_JOB_WON,
         msg("No job won from the 20 contacts"),
+        msg("having won no job from the 20 contacts"),
         no_job_won,
         phone_card=9,
     ),
     Condition(
         ConditionId.NO_PREVIOUS_REFUND,
         msg("No earlier refund"),
+        msg("not having been refunded before"),
         no_previous_refund,
         phone_card=10,
     ),
     Condition(
         ConditionId.PROFILE_COMPLETE,
         msg("Profile {percent} complete at each purchase", percent=Percent(PROFILE_MIN_PERCENT)),
+        msg(
+            "having a profile at least {percent} complete at each purchase",
+            percent=Percent(PROFILE_MIN_PERCENT),
+        ),
         profile_complete,
         phone_card=1,
     ),
     Condition(
         ConditionId.TRUST_LABELS,
         msg("Trust labels active at each purchase"),
+        msg("having the required trust labels active at each purchase"),
         trust_labels,
         phone_card=2,
     ),
     Condition(
         ConditionId.PRIORITY_DISCOUNT_CHANNEL,
         msg("Bought through the priority service with discount"),
+        msg("buying each contact through the priority service with discount"),
         priority_discount_channel,
         phone_card=3,
     ),
@@ -900,12 +935,18 @@ CONDITIONS: tuple[Condition, ...] = (
             "20 contacts bought within {n} months",
             PURCHASE_WINDOW_MONTHS,
         ),
+        nmsg(
+            "buying the 20 contacts within {n} month",
+            "buying the 20 contacts within {n} months",
+            PURCHASE_WINDOW_MONTHS,
+        ),
         purchase_window,
         _purchase_deadline,
     ),
     Condition(
         ConditionId.NO_PAYMENT_INCIDENT,
         msg("No payment incident"),
+        msg("having no payment incident during the purchases"),
         no_payment_incident,
         phone_card=7,
     ),
@@ -916,6 +957,11 @@ CONDITIONS: tuple[Condition, ...] = (
             "Each client contacted within {n} hours",
             _HOURS,
         ),
+        nmsg(
+            "contacting each client within {n} hour of the purchase",
+            "contacting each client within {n} hours of the purchase",
+            _HOURS,
+        ),
         first_contact_24h,
         _first_contact_deadlines,
         phone_card=4,
@@ -923,6 +969,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         ConditionId.CONTACT_REVIEWS,
         msg("2 positive reviews tied to the contacts"),
+        msg("having 2 positive reviews tied to the contacts"),
         contact_reviews,
         _contact_review_dates,
         phone_card=5,
@@ -930,6 +977,7 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         ConditionId.FORMER_CLIENT_REVIEWS,
         msg("2 reviews from former clients"),
+        msg("having 2 reviews from former clients"),
         former_client_reviews,
         _former_client_review_dates,
         phone_card=6,
@@ -937,12 +985,14 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         ConditionId.WAITING_PERIOD,
         msg("One month since the 20th purchase"),
+        msg("waiting one month after the 20th purchase"),
         waiting_period,
         _claimable_from,
     ),
     Condition(
         ConditionId.ACTIVE_PACK,
         msg("Professional pack active"),
+        msg("having an active professional pack"),
         active_pack,
         _pack_edges,
         phone_card=8,
@@ -950,11 +1000,13 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition(
         ConditionId.EXPLANATIONS_COMPLETE,
         msg("An explanation for each contact"),
+        msg("explaining what happened with each contact"),
         explanations_complete,
     ),
     Condition(
         ConditionId.EXPLANATIONS_VERIFIED,
         msg("Every explanation verified truthful"),
+        msg("giving truthful explanations"),
         explanations_verified,
     ),
 )
@@ -965,6 +1017,9 @@ if tuple(c.id for c in CONDITIONS) != tuple(ConditionId):
 CONDITION_BY_ID: Mapping[ConditionId, Condition] = MappingProxyType({c.id: c for c in CONDITIONS})
 CONDITION_LABELS: Mapping[ConditionId, Message] = MappingProxyType(
     {c.id: c.label for c in CONDITIONS}
+)
+CONDITION_REQUIREMENTS: Mapping[ConditionId, Message] = MappingProxyType(
+    {c.id: c.requirement for c in CONDITIONS}
 )
 
 

@@ -27,7 +27,7 @@ from guarantee_tui.services.checks import UnknownClaim
 from guarantee_tui.services.effects import enqueue_decision_effects
 from guarantee_tui.services.leases import end as end_lease
 from guarantee_tui.services.leases import refuse_if_held
-from guarantee_tui.services.letters import LetterFacts, letter
+from guarantee_tui.services.letters import letter, letter_facts
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store.claims import change_status, claim_ids_of_professional
 from guarantee_tui.store.decisions import (
@@ -40,7 +40,6 @@ from guarantee_tui.store.decisions import (
 from guarantee_tui.store.facts import ClaimFacts, load_claim
 from guarantee_tui.store.log import NewEntry, append, canonical_json
 from guarantee_tui.store.log_state import claim_now
-from guarantee_tui.store.professionals import company_name
 from guarantee_tui.store.transactions import write_transaction
 
 ACTIONS: Final = ("approve", "reject", "suspend")
@@ -159,8 +158,15 @@ def untruthful_contacts(checklist: Checklist) -> tuple[str, ...]:
     return result.contacts if result.status is Status.NOT_MET else ()
 
 
-def why_not(action: str, checklist: Checklist, reason: str, status: str) -> Message | None:
-    """Why `action` cannot be taken on this claim now, or None when it can."""
+def why_not(
+    action: str, checklist: Checklist, status: str, message_for_professional: str | None
+) -> Message | None:
+    """Why `action` cannot be taken on this claim now, or None when it can.
+
+    Where the checklist does not explain the decision to the professional (a
+    rejection with every condition met or pending, a suspension with no
+    explanation found untruthful), the letter needs a message written for
+    them: the internal reason never reaches the letter."""
     if status != "open":
         return msg("This claim is already decided.")
     if action == "approve" and checklist.verdict is not Verdict.ELIGIBLE:
@@ -168,8 +174,16 @@ def why_not(action: str, checklist: Checklist, reason: str, status: str) -> Mess
             "Approve needs every condition met; the checklist says the claim is {verdict}.",
             verdict=_verdict_message(checklist.verdict),
         )
-    if action == "suspend" and not untruthful_contacts(checklist) and not reason.strip():
-        return msg("Suspend needs an explanation marked untruthful, or a reason written for it.")
+    written = bool(message_for_professional and message_for_professional.strip())
+    if action == "suspend" and not untruthful_contacts(checklist) and not written:
+        return msg(
+            "Suspend needs an explanation marked untruthful, or a message to the "
+            "professional saying why."
+        )
+    if action == "reject" and not checklist.failed and not written:
+        return msg(
+            "No condition fails: a rejection needs a message to the professional saying why."
+        )
     return None
 
 
@@ -179,19 +193,14 @@ def _verdict_message(verdict: Verdict) -> Message:
     return msg(VERDICT_TEXT[verdict])
 
 
-def _letter_facts(
-    conn: Connection, facts: ClaimFacts, checklist: Checklist, reason: str
-) -> LetterFacts:
-    return LetterFacts(
-        claim_ref=facts.claim.ref,
-        company=company_name(conn, facts.professional_id),
-        checklist=checklist,
-        untruthful=untruthful_contacts(checklist),
-        reason=reason.strip(),
-    )
-
-
-def _draft(conn: Connection, facts: ClaimFacts, action: str, at: datetime, reason: str) -> Draft:
+def _draft(
+    conn: Connection,
+    facts: ClaimFacts,
+    action: str,
+    at: datetime,
+    reason: str,
+    message_for_professional: str | None = None,
+) -> Draft:
     if action not in ACTIONS:
         raise UnknownAction(action)
     checklist = evaluate(facts.professional, facts.claim, at)
@@ -200,20 +209,29 @@ def _draft(conn: Connection, facts: ClaimFacts, action: str, at: datetime, reaso
         action=action,
         version=facts.version,
         checklist=checklist,
-        why_not=why_not(action, checklist, reason, facts.claim.status),
+        why_not=why_not(action, checklist, facts.claim.status, message_for_professional),
         reason_codes=tuple(str(r.id) for r in checklist.failed),
         untruthful=untruthful_contacts(checklist),
         letter_language=rules_for(checklist.market).language,
-        letter=letter(action, _letter_facts(conn, facts, checklist, reason)),
+        # The reason stays in the log; the letter shows only what is written for
+        # the professional (services/letters.py).
+        letter=letter(action, letter_facts(conn, facts, checklist, message_for_professional)),
     )
 
 
-def draft(engine: Engine, claim_ref: str, action: str, at: datetime, reason: str = "") -> Draft:
+def draft(
+    engine: Engine,
+    claim_ref: str,
+    action: str,
+    at: datetime,
+    reason: str = "",
+    message_for_professional: str | None = None,
+) -> Draft:
     with engine.connect() as conn:
         facts = load_claim(conn, claim_ref)
         if facts is None:
             raise UnknownClaim(claim_ref)
-        return _draft(conn, facts, action, at, reason)
+        return _draft(conn, facts, action, at, reason, message_for_professional)
 
 
 def checklist_record(checklist: Checklist, tr: Translator) -> dict[str, Any]:
@@ -250,13 +268,16 @@ def decide(
     language: str = "en",
     reason_codes: Sequence[str] | None = None,
     chosen_time: bool = False,
+    message_for_professional: str | None = None,
 ) -> Outcome:
     """Records the decision, or raises and records nothing.
 
     `reason_codes` are the condition ids the agent gives as grounds; by
     default the conditions that are not met. `chosen_time`: a person gave
     `at` (`decide --at`), which may then be neither before the log's newest
-    entry nor in the future (store.log.append).
+    entry nor in the future (store.log.append). `message_for_professional`: a
+    text the agent wrote for the professional, in the letter's language, shown
+    in the letter as written (the reason never is).
     """
     if action not in ACTIONS:
         raise UnknownAction(action)
@@ -273,7 +294,7 @@ def decide(
             raise ClaimNotOpen(claim_ref, facts.claim.status)
         if seen_version is not None and seen_version != facts.version:
             raise ClaimChanged(claim_ref)
-        drafted = _draft(conn, facts, action, at, reason)
+        drafted = _draft(conn, facts, action, at, reason, message_for_professional)
         if drafted.why_not is not None:
             raise ActionNotAllowed(claim_ref, drafted.why_not)
         actor = resolve_actor(conn, agent, at)

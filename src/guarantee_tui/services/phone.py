@@ -24,7 +24,7 @@ from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import (
     CONDITION_BY_ID,
-    CONDITION_LABELS,
+    CONDITION_REQUIREMENTS,
     Checklist,
     ConditionId,
     ConditionResult,
@@ -352,10 +352,14 @@ def _open(line: ClaimLine, rules: MarketRules) -> list[Message]:
         if r.id not in (ConditionId.EXPLANATIONS_VERIFIED, ConditionId.EXPLANATIONS_COMPLETE)
     ]
     if failed:
+        # Each condition as a requirement: its checklist label ("No payment
+        # incident") would read as the opposite of the fact.
         said.append(
-            msg(
+            nmsg(
+                "As it stands, it does not meet this condition: {conditions}.",
                 "As it stands, it does not meet these conditions: {conditions}.",
-                conditions=Items(tuple(CONDITION_LABELS[c] for c in failed)),
+                len(failed),
+                conditions=Items(tuple(CONDITION_REQUIREMENTS[c] for c in failed)),
             )
         )
         return said
@@ -369,7 +373,7 @@ def _open(line: ClaimLine, rules: MarketRules) -> list[Message]:
             )
         )
     if checklist.verdict is Verdict.ELIGIBLE:
-        said.append(msg("Every condition is met as it stands; support will decide it shortly."))
+        said.append(msg("Every condition is met as it stands; we will decide on it shortly."))
         return said
     verified = checklist.result(ConditionId.EXPLANATIONS_VERIFIED)
     if verified.status is Status.PENDING:
@@ -514,7 +518,7 @@ def _still_missing(professional: Professional, progress: Checklist) -> list[Mess
             )
         )
     if any(r.status is Status.UNKNOWN for r in progress.results):
-        said.append(msg("Some of your information is not on record yet; support will check it."))
+        said.append(msg("Some of your information is not on record yet; we will check it."))
     return said
 
 

@@ -19,9 +19,11 @@ from sqlalchemy import Engine, select, update
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.services.agents import AGENT, SUPERVISOR, set_role
 from guarantee_tui.services.decisions import ActionNotAllowed, decide
+from guarantee_tui.services.seed.vocabulary import VOCABULARIES
 from guarantee_tui.store.models import Claim, Professional
 
-TEAM: Final = {"FR": ("Camille Laurent", "Julien Morel"), "PT": ("Inês Costa", "Tiago Rocha")}
+# Who verifies a market's explanations (vocabulary.py) also decides its claims.
+TEAM: Final = {market.value: v.agents for market, v in VOCABULARIES.items()}
 SUPERVISORS: Final = ("Sofia Martins",)
 ACTION: Final = {"approved": "approve", "rejected": "reject", "suspended": "suspend"}
 REASONS: Final = {

@@ -45,6 +45,7 @@ from guarantee_tui.services.seed.vocabulary import (
     INCIDENT_KINDS,
     VOCABULARIES,
     City,
+    Client,
     Trade,
     Vocabulary,
     client_name,
@@ -144,8 +145,8 @@ class _Purchase:
     contacted: datetime | None
     won: bool
     channel: str
-    client: str
-    city: str
+    client: Client
+    city: City
 
 
 class Generator:
@@ -676,13 +677,13 @@ class Generator:
                     "channel": channel,
                     "first_contacted_at": contacted,
                     "job_won": is_won,
-                    "client_name": client,
+                    "client_name": client.name,
                     "client_phone": phone(rng, v, city, mobile_share=0.85),
                     "job_title": rng.choice(trade.jobs),
                     "city": city.name,
                 }
             )
-            out.append(_Purchase(ref, at, contacted, is_won, channel, client, city.name))
+            out.append(_Purchase(ref, at, contacted, is_won, channel, client, city))
         return out
 
     def _reviews(

@@ -24,6 +24,47 @@ class City:
     region: str
     # FR: the two-digit landline prefix ("01"); PT: the landline prefix ("21", "253").
     area: str
+    # The name after a preposition, contracted or elided as the language does:
+    # where ("à Lyon", "au Havre"; "em Lisboa", "no Porto", "na Maia"), of or from
+    # ("d'Angers", "du Mans"; "do Porto", "da Maia") and where to ("au Havre";
+    # "a Lisboa", "ao Porto", "à Maia"). Some names take the article, and which do
+    # is a fact about each name, not a rule: hence written out for every city.
+    at: str
+    of: str
+    to: str
+
+    def placeholders(self) -> dict[str, str]:
+        """What templates may use: {city}, and {at_city}, {of_city}, {to_city} after
+        a preposition (never "à {city}", which gives "à Le Havre")."""
+        return {"city": self.name, "at_city": self.at, "of_city": self.of, "to_city": self.to}
+
+
+def _fr_cities(*rows: tuple[str, str, str, str, str]) -> tuple[City, ...]:
+    """(name, region, area, "à …", "de …"): French "à" says both where and where to."""
+    return tuple(City(name, region, area, at, of, at) for name, region, area, at, of in rows)
+
+
+def _pt_cities(*rows: tuple[str, str, str, str, str, str]) -> tuple[City, ...]:
+    """(name, region, area, "em …", "de …", "a …")."""
+    return tuple(City(*row) for row in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """How a client is named by title and surname ("Mme Dubois", "Sra. Santos")."""
+
+    word: str
+    # The title as it opens a sentence: Portuguese puts the article before it
+    # ("O Sr. Santos acabou por escolher…"), French does not ("M. Martin a…").
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    # As the marketplace lists the client: "Marie Dubois", "Mme Dubois", "Sra. Santos".
+    name: str
+    # The same client as the subject opening a sentence: "O Sr. Santos".
+    subject: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +98,8 @@ class Explanations:
 
     # How the client was contacted (the pages advise: phone first, then e-mail).
     approaches: tuple[str, ...]
-    # What happened; each is a sentence that may use {client} and {city}.
+    # What happened; each is a sentence that may open with {client} (the client as
+    # a subject) and use the city's placeholders (City.placeholders).
     outcomes: tuple[str, ...]
     # Short, hurried notes.
     terse: tuple[str, ...]
@@ -84,18 +126,23 @@ class Vocabulary:
     mail_providers: tuple[str, ...]
     own_domain_boxes: tuple[str, ...]
     top_level_domain: str
-    client_titles: tuple[str, ...]
+    client_titles: tuple[Title, ...]
     packs: tuple[PackOffer, ...]
     contact_reviews: tuple[str, ...]
     lukewarm_reviews: tuple[str, ...]
     former_client_reviews: tuple[str, ...]
     average_former_reviews: tuple[str, ...]
     explanations: Explanations
+    # The sample team of the market (the seed records them as agents): who
+    # verified the explanations, who decides the claims.
     agents: tuple[str, ...]
     untruthful_notes: tuple[str, ...]
     truthful_notes: tuple[str, ...]
     # Written by the agent who suspends a profile; {refs}: the untruthful contacts.
     suspension_reason: str
+    # The national number after the trunk 0 (FR) or as dialled (PT) starts with one
+    # of these for a mobile; repeated ones are drawn more often.
+    mobile_prefixes: tuple[str, ...]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -113,57 +160,58 @@ INCIDENT_KINDS: Final = (
 
 # --- France -------------------------------------------------------------------
 
-_FR_CITIES = (
-    City("Paris", "idf", "01"),
-    City("Boulogne-Billancourt", "idf", "01"),
-    City("Montreuil", "idf", "01"),
-    City("Saint-Denis", "idf", "01"),
-    City("Versailles", "idf", "01"),
-    City("Créteil", "idf", "01"),
-    City("Argenteuil", "idf", "01"),
-    City("Nanterre", "idf", "01"),
-    City("Lyon", "ara", "04"),
-    City("Villeurbanne", "ara", "04"),
-    City("Grenoble", "ara", "04"),
-    City("Saint-Étienne", "ara", "04"),
-    City("Annecy", "ara", "04"),
-    City("Clermont-Ferrand", "ara", "04"),
-    City("Marseille", "paca", "04"),
-    City("Aix-en-Provence", "paca", "04"),
-    City("Nice", "paca", "04"),
-    City("Toulon", "paca", "04"),
-    City("Avignon", "paca", "04"),
-    City("Montpellier", "occ", "04"),
-    City("Nîmes", "occ", "04"),
-    City("Perpignan", "occ", "04"),
-    City("Toulouse", "occ", "05"),
-    City("Bordeaux", "naq", "05"),
-    City("Mérignac", "naq", "05"),
-    City("Pau", "naq", "05"),
-    City("Bayonne", "naq", "05"),
-    City("La Rochelle", "naq", "05"),
-    City("Limoges", "naq", "05"),
-    City("Poitiers", "naq", "05"),
-    City("Nantes", "ouest", "02"),
-    City("Rennes", "ouest", "02"),
-    City("Brest", "ouest", "02"),
-    City("Angers", "ouest", "02"),
-    City("Le Mans", "ouest", "02"),
-    City("Tours", "ouest", "02"),
-    City("Caen", "ouest", "02"),
-    City("Rouen", "ouest", "02"),
-    City("Le Havre", "ouest", "02"),
-    City("Orléans", "ouest", "02"),
-    City("Lille", "est", "03"),
-    City("Roubaix", "est", "03"),
-    City("Amiens", "est", "03"),
-    City("Reims", "est", "03"),
-    City("Metz", "est", "03"),
-    City("Nancy", "est", "03"),
-    City("Strasbourg", "est", "03"),
-    City("Mulhouse", "est", "03"),
-    City("Dijon", "est", "03"),
-    City("Besançon", "est", "03"),
+# Name, region, landline prefix, "à …" (where, where to), "de …".
+_FR_CITIES = _fr_cities(
+    ("Paris", "idf", "01", "à Paris", "de Paris"),
+    ("Boulogne-Billancourt", "idf", "01", "à Boulogne-Billancourt", "de Boulogne-Billancourt"),
+    ("Montreuil", "idf", "01", "à Montreuil", "de Montreuil"),
+    ("Saint-Denis", "idf", "01", "à Saint-Denis", "de Saint-Denis"),
+    ("Versailles", "idf", "01", "à Versailles", "de Versailles"),
+    ("Créteil", "idf", "01", "à Créteil", "de Créteil"),
+    ("Argenteuil", "idf", "01", "à Argenteuil", "d'Argenteuil"),
+    ("Nanterre", "idf", "01", "à Nanterre", "de Nanterre"),
+    ("Lyon", "ara", "04", "à Lyon", "de Lyon"),
+    ("Villeurbanne", "ara", "04", "à Villeurbanne", "de Villeurbanne"),
+    ("Grenoble", "ara", "04", "à Grenoble", "de Grenoble"),
+    ("Saint-Étienne", "ara", "04", "à Saint-Étienne", "de Saint-Étienne"),
+    ("Annecy", "ara", "04", "à Annecy", "d'Annecy"),
+    ("Clermont-Ferrand", "ara", "04", "à Clermont-Ferrand", "de Clermont-Ferrand"),
+    ("Marseille", "paca", "04", "à Marseille", "de Marseille"),
+    ("Aix-en-Provence", "paca", "04", "à Aix-en-Provence", "d'Aix-en-Provence"),
+    ("Nice", "paca", "04", "à Nice", "de Nice"),
+    ("Toulon", "paca", "04", "à Toulon", "de Toulon"),
+    ("Avignon", "paca", "04", "à Avignon", "d'Avignon"),
+    ("Montpellier", "occ", "04", "à Montpellier", "de Montpellier"),
+    ("Nîmes", "occ", "04", "à Nîmes", "de Nîmes"),
+    ("Perpignan", "occ", "04", "à Perpignan", "de Perpignan"),
+    ("Toulouse", "occ", "05", "à Toulouse", "de Toulouse"),
+    ("Bordeaux", "naq", "05", "à Bordeaux", "de Bordeaux"),
+    ("Mérignac", "naq", "05", "à Mérignac", "de Mérignac"),
+    ("Pau", "naq", "05", "à Pau", "de Pau"),
+    ("Bayonne", "naq", "05", "à Bayonne", "de Bayonne"),
+    ("La Rochelle", "naq", "05", "à La Rochelle", "de La Rochelle"),
+    ("Limoges", "naq", "05", "à Limoges", "de Limoges"),
+    ("Poitiers", "naq", "05", "à Poitiers", "de Poitiers"),
+    ("Nantes", "ouest", "02", "à Nantes", "de Nantes"),
+    ("Rennes", "ouest", "02", "à Rennes", "de Rennes"),
+    ("Brest", "ouest", "02", "à Brest", "de Brest"),
+    ("Angers", "ouest", "02", "à Angers", "d'Angers"),
+    ("Le Mans", "ouest", "02", "au Mans", "du Mans"),
+    ("Tours", "ouest", "02", "à Tours", "de Tours"),
+    ("Caen", "ouest", "02", "à Caen", "de Caen"),
+    ("Rouen", "ouest", "02", "à Rouen", "de Rouen"),
+    ("Le Havre", "ouest", "02", "au Havre", "du Havre"),
+    ("Orléans", "ouest", "02", "à Orléans", "d'Orléans"),
+    ("Lille", "est", "03", "à Lille", "de Lille"),
+    ("Roubaix", "est", "03", "à Roubaix", "de Roubaix"),
+    ("Amiens", "est", "03", "à Amiens", "d'Amiens"),
+    ("Reims", "est", "03", "à Reims", "de Reims"),
+    ("Metz", "est", "03", "à Metz", "de Metz"),
+    ("Nancy", "est", "03", "à Nancy", "de Nancy"),
+    ("Strasbourg", "est", "03", "à Strasbourg", "de Strasbourg"),
+    ("Mulhouse", "est", "03", "à Mulhouse", "de Mulhouse"),
+    ("Dijon", "est", "03", "à Dijon", "de Dijon"),
+    ("Besançon", "est", "03", "à Besançon", "de Besançon"),
 )
 
 _FR_TRADES = (
@@ -332,7 +380,7 @@ _FR = Vocabulary(
         CompanyPattern("{surname} Frères", True),
         CompanyPattern("Atelier {surname}", False),
         CompanyPattern("{city} Rénovation", True),
-        CompanyPattern("Les Artisans de {city}", True),
+        CompanyPattern("Les Artisans {of_city}", True),
         CompanyPattern("{surname} Multiservices", False),
         CompanyPattern("EURL {surname} {trade}", True),
         CompanyPattern("{surname} Bâtiment", True),
@@ -344,7 +392,7 @@ _FR = Vocabulary(
     ),
     own_domain_boxes=("contact", "devis", "info", "accueil"),
     top_level_domain="fr",
-    client_titles=("M.", "Mme"),
+    client_titles=(Title("M.", "M."), Title("Mme", "Mme")),
     packs=(
         PackOffer("Découverte 3 mois", 3, 149.0),
         PackOffer("Pro 6 mois", 6, 279.0),
@@ -388,7 +436,7 @@ _FR = Vocabulary(
             "Contacté par téléphone le jour de l'achat, e-mail de suivi le lendemain.",
             "Message vocal laissé, rappel le soir même, puis e-mail.",
             "Échange téléphonique d'une vingtaine de minutes, puis devis détaillé par e-mail.",
-            "Visite sur place à {city} après un premier appel.",
+            "Visite sur place {at_city} après un premier appel.",
         ),
         outcomes=(
             "{client} a finalement choisi un autre artisan, moins cher.",
@@ -445,7 +493,7 @@ _FR = Vocabulary(
         ),
         ditto=("Idem.", "idem", "Même chose que ci-dessus."),
     ),
-    agents=("camille.laurent", "julien.marchand", "sarah.benali"),
+    agents=("Camille Laurent", "Julien Morel"),
     untruthful_notes=(
         "Le client confirme avoir été rappelé le jour même et avoir reçu un devis.",
         "Appel au client : il a bien été contacté et attend toujours le devis.",
@@ -458,40 +506,58 @@ _FR = Vocabulary(
     suspension_reason=(
         "Explications non véridiques pour {refs} : le client confirme avoir été contacté."
     ),
+    # 06, and 07 from 073 to 079 (070 to 072 are not mobile ranges); 06 still
+    # holds about half of the numbers.
+    mobile_prefixes=("6",) * 7 + ("73", "74", "75", "76", "77", "78", "79"),
 )
 
 # --- Portugal -----------------------------------------------------------------
 
-_PT_CITIES = (
-    City("Lisboa", "lisboa", "21"),
-    City("Amadora", "lisboa", "21"),
-    City("Odivelas", "lisboa", "21"),
-    City("Loures", "lisboa", "21"),
-    City("Oeiras", "lisboa", "21"),
-    City("Cascais", "lisboa", "21"),
-    City("Sintra", "lisboa", "21"),
-    City("Almada", "lisboa", "21"),
-    City("Seixal", "lisboa", "21"),
-    City("Barreiro", "lisboa", "21"),
-    City("Setúbal", "lisboa", "265"),
-    City("Porto", "norte", "22"),
-    City("Vila Nova de Gaia", "norte", "22"),
-    City("Matosinhos", "norte", "22"),
-    City("Gondomar", "norte", "22"),
-    City("Maia", "norte", "22"),
-    City("Braga", "norte", "253"),
-    City("Guimarães", "norte", "253"),
-    City("Viana do Castelo", "norte", "258"),
-    City("Coimbra", "centro", "239"),
-    City("Aveiro", "centro", "234"),
-    City("Leiria", "centro", "244"),
-    City("Viseu", "centro", "232"),
-    City("Torres Vedras", "centro", "261"),
-    City("Faro", "sul", "289"),
-    City("Portimão", "sul", "282"),
-    City("Loulé", "sul", "289"),
-    City("Évora", "sul", "266"),
-    City("Funchal", "madeira", "291"),
+# Name, region, landline prefix, "em …", "de …", "a …".
+_PT_CITIES = _pt_cities(
+    ("Lisboa", "lisboa", "21", "em Lisboa", "de Lisboa", "a Lisboa"),
+    ("Amadora", "lisboa", "21", "na Amadora", "da Amadora", "à Amadora"),
+    ("Odivelas", "lisboa", "21", "em Odivelas", "de Odivelas", "a Odivelas"),
+    ("Loures", "lisboa", "21", "em Loures", "de Loures", "a Loures"),
+    ("Oeiras", "lisboa", "21", "em Oeiras", "de Oeiras", "a Oeiras"),
+    ("Cascais", "lisboa", "21", "em Cascais", "de Cascais", "a Cascais"),
+    ("Sintra", "lisboa", "21", "em Sintra", "de Sintra", "a Sintra"),
+    ("Almada", "lisboa", "21", "em Almada", "de Almada", "a Almada"),
+    ("Seixal", "lisboa", "21", "no Seixal", "do Seixal", "ao Seixal"),
+    ("Barreiro", "lisboa", "21", "no Barreiro", "do Barreiro", "ao Barreiro"),
+    ("Setúbal", "lisboa", "265", "em Setúbal", "de Setúbal", "a Setúbal"),
+    ("Porto", "norte", "22", "no Porto", "do Porto", "ao Porto"),
+    (
+        "Vila Nova de Gaia",
+        "norte",
+        "22",
+        "em Vila Nova de Gaia",
+        "de Vila Nova de Gaia",
+        "a Vila Nova de Gaia",
+    ),
+    ("Matosinhos", "norte", "22", "em Matosinhos", "de Matosinhos", "a Matosinhos"),
+    ("Gondomar", "norte", "22", "em Gondomar", "de Gondomar", "a Gondomar"),
+    ("Maia", "norte", "22", "na Maia", "da Maia", "à Maia"),
+    ("Braga", "norte", "253", "em Braga", "de Braga", "a Braga"),
+    ("Guimarães", "norte", "253", "em Guimarães", "de Guimarães", "a Guimarães"),
+    (
+        "Viana do Castelo",
+        "norte",
+        "258",
+        "em Viana do Castelo",
+        "de Viana do Castelo",
+        "a Viana do Castelo",
+    ),
+    ("Coimbra", "centro", "239", "em Coimbra", "de Coimbra", "a Coimbra"),
+    ("Aveiro", "centro", "234", "em Aveiro", "de Aveiro", "a Aveiro"),
+    ("Leiria", "centro", "244", "em Leiria", "de Leiria", "a Leiria"),
+    ("Viseu", "centro", "232", "em Viseu", "de Viseu", "a Viseu"),
+    ("Torres Vedras", "centro", "261", "em Torres Vedras", "de Torres Vedras", "a Torres Vedras"),
+    ("Faro", "sul", "289", "em Faro", "de Faro", "a Faro"),
+    ("Portimão", "sul", "282", "em Portimão", "de Portimão", "a Portimão"),
+    ("Loulé", "sul", "289", "em Loulé", "de Loulé", "a Loulé"),
+    ("Évora", "sul", "266", "em Évora", "de Évora", "a Évora"),
+    ("Funchal", "madeira", "291", "no Funchal", "do Funchal", "ao Funchal"),
 )
 
 _PT_TRADES = (
@@ -626,7 +692,7 @@ _PT = Vocabulary(
     patterns=(
         CompanyPattern("Construções {surname}, Lda.", True),
         CompanyPattern("Remodelações {surname} Unipessoal, Lda.", True),
-        CompanyPattern("Remodelações {surname} Unipessoal", True),
+        CompanyPattern("{first} {surname} Unipessoal, Lda.", True),
         CompanyPattern("{surname} & Filhos, Lda.", True),
         CompanyPattern("{surname} & {surname2}, Lda.", True),
         CompanyPattern("{trade} {surname}", False),
@@ -643,7 +709,8 @@ _PT = Vocabulary(
     ),
     own_domain_boxes=("geral", "orcamentos", "info", "obras"),
     top_level_domain="pt",
-    client_titles=("Sr.", "D."),
+    # Not "D.": it goes with a woman's first name ("D. Maria"), never a surname.
+    client_titles=(Title("Sr.", "O Sr."), Title("Sra.", "A Sra.")),
     packs=(
         PackOffer("Início 3 meses", 3, 119.0),
         PackOffer("Profissional 6 meses", 6, 229.0),
@@ -686,7 +753,7 @@ _PT = Vocabulary(
             "Liguei logo que recebi o contacto; enviei SMS e e-mail a seguir.",
             "Deixei mensagem de voz, voltei a ligar ao fim do dia e enviei e-mail.",
             "Conversa telefónica de vinte minutos e orçamento detalhado enviado por e-mail.",
-            "Visita ao local em {city} depois da primeira chamada.",
+            "Visita ao local {at_city} depois da primeira chamada.",
         ),
         outcomes=(
             "{client} acabou por escolher outro profissional, mais barato.",
@@ -701,7 +768,7 @@ _PT = Vocabulary(
             "O cliente achou o orçamento caro e não avançou.",
             "O cliente só queria uma estimativa para o seguro.",
             "Grande diferença entre o valor que o cliente tinha em mente e o custo real.",
-            "Orçamento enviado em 48 horas, sem resposta apesar de duas insistências.",
+            "Orçamento enviado em 48 horas, sem resposta apesar de ter insistido duas vezes.",
             "Fiz a visita e enviei orçamento, sem resposta desde então.",
             "Orçamento enviado por e-mail, o cliente deixou de responder.",
             "Depois do primeiro contacto não voltou a responder às minhas mensagens.",
@@ -743,7 +810,7 @@ _PT = Vocabulary(
         ),
         ditto=("Idem.", "idem", "O mesmo que o anterior."),
     ),
-    agents=("ana.sousa", "tiago.pires", "rita.lopes"),
+    agents=("Inês Costa", "Tiago Rocha"),
     untruthful_notes=(
         "O cliente confirma que foi contactado no próprio dia e recebeu orçamento.",
         "Segundo o cliente, houve visita ao local e orçamento enviado.",
@@ -756,6 +823,7 @@ _PT = Vocabulary(
     suspension_reason=(
         "Explicações não verdadeiras para {refs}: o cliente confirma que foi contactado."
     ),
+    mobile_prefixes=("91", "92", "93", "96"),
 )
 
 VOCABULARIES: Final[dict[Market, Vocabulary]] = {Market.FR: _FR, Market.PT: _PT}
@@ -785,7 +853,7 @@ def company_name(
         surname2=surname2,
         trade=trade.company_word,
         person=trade.person_word,
-        city=city.name,
+        **city.placeholders(),
     )
     return name, pattern.company
 
@@ -820,7 +888,8 @@ def phone(rng: random.Random, v: Vocabulary, city: City, *, mobile_share: float 
     """A phone number written as people of the market write them."""
     if v.market is Market.FR:
         if rng.random() < mobile_share:
-            national = rng.choice("67") + _digits(rng, 8)
+            prefix = rng.choice(v.mobile_prefixes)
+            national = prefix + _digits(rng, 9 - len(prefix))
         else:
             national = city.area[1] + _digits(rng, 8)
         style = rng.random()
@@ -834,7 +903,8 @@ def phone(rng: random.Random, v: Vocabulary, city: City, *, mobile_share: float 
             return f"+33 {national[0]} {_pairs(national[1:])}"  # +33 6 12 34 56 78
         return f"+33{national}"
     if rng.random() < mobile_share:
-        national = rng.choice(("91", "92", "93", "96")) + _digits(rng, 7)
+        prefix = rng.choice(v.mobile_prefixes)
+        national = prefix + _digits(rng, 9 - len(prefix))
     else:
         national = city.area + _digits(rng, 9 - len(city.area))
     grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
@@ -848,14 +918,16 @@ def phone(rng: random.Random, v: Vocabulary, city: City, *, mobile_share: float 
     return f"00351 {national}"
 
 
-def client_name(rng: random.Random, v: Vocabulary) -> str:
+def client_name(rng: random.Random, v: Vocabulary) -> Client:
     surname = rng.choice(v.surnames)
     if rng.random() < 0.3:
-        return f"{rng.choice(v.client_titles)} {surname}"
-    return f"{rng.choice(v.first_names)} {surname}"
+        title = rng.choice(v.client_titles)
+        return Client(f"{title.word} {surname}", f"{title.subject} {surname}")
+    name = f"{rng.choice(v.first_names)} {surname}"
+    return Client(name, name)
 
 
-def explanation(rng: random.Random, v: Vocabulary, client: str, city: str) -> str:
+def explanation(rng: random.Random, v: Vocabulary, client: Client, city: City) -> str:
     """One to three sentences: how the client was contacted, what happened, what next."""
     e = v.explanations
     if rng.random() < 0.12:
@@ -866,7 +938,7 @@ def explanation(rng: random.Random, v: Vocabulary, client: str, city: str) -> st
     sentences.append(rng.choice(e.outcomes))
     if (len(sentences) < 2 or rng.random() < 0.3) and rng.random() < 0.5:
         sentences.append(rng.choice(e.follow_ups))
-    return " ".join(sentences).format(client=client, city=city)
+    return " ".join(sentences).format(client=client.subject, **city.placeholders())
 
 
 def near_copy(rng: random.Random, v: Vocabulary, text: str) -> str:

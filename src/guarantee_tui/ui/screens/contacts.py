@@ -372,8 +372,12 @@ class ContactsScreen(HeldClaimScreen):
 
             self.app.push_screen(
                 PromptScreen(
-                    self.tr("Why is the explanation for {ref} untruthful?", ref=visible(contact)),
-                    placeholder=self.tr("e.g. the client says nobody called"),
+                    self.tr(
+                        "What did the check find for {ref}? A suspension letter quotes "
+                        "it to the professional.",
+                        ref=visible(contact),
+                    ),
+                    placeholder=self.tr("e.g. the client says nobody called them"),
                 ),
                 noted,
             )

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from guarantee_tui.errors import UserError
@@ -62,7 +62,9 @@ class DecisionScreen(AppModal[Outcome | None]):
     DecisionScreen #decision-title { text-style: bold; height: auto; }
     DecisionScreen #decision-why { color: $error; height: auto; }
     DecisionScreen #decision-codes { height: auto; max-height: 6; }
-    DecisionScreen #decision-letter { min-height: 5; }
+    DecisionScreen #decision-letter { min-height: 4; }
+    /* One line until the agent writes more: the buttons stay on an 80x24 screen. */
+    DecisionScreen #decision-message { height: auto; min-height: 3; max-height: 6; }
     DecisionScreen #decision-letter-title { height: 1; margin-top: 1; color: $text-muted; }
     DecisionScreen #decision-letter { height: 1fr; border: round $panel; padding: 0 1; }
     DecisionScreen #decision-error { color: $error; height: auto; }
@@ -85,9 +87,9 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.draft: Draft | None = None
         self._timer: Timer | None = None
         self._busy = False
-        # The reason the current draft was made with, and whether a confirm
-        # waits for the draft of the reason as typed now.
-        self._drafted_reason = ""
+        # The reason and message the current draft was made with, and whether
+        # a confirm waits for the draft of the texts as typed now.
+        self._drafted_texts = ("", "")
         self._confirm_when_drafted = False
         self._superseded = False
 
@@ -97,6 +99,9 @@ class DecisionScreen(AppModal[Outcome | None]):
             yield Static(id="decision-why")
             yield SelectionList[str](id="decision-codes")
             yield Input(id="decision-reason")
+            # For the professional, in the letter's language: the reason never
+            # reaches the letter (services/letters.py).
+            yield TextArea(id="decision-message", soft_wrap=True, show_line_numbers=False)
             yield Static(id="decision-letter-title")
             with VerticalScroll(id="decision-letter"):
                 yield Static(id="decision-letter-text")
@@ -111,6 +116,7 @@ class DecisionScreen(AppModal[Outcome | None]):
 
     def on_mount(self) -> None:
         self.query_one("#decision-codes").display = self.action == "reject"
+        self.query_one("#decision-message").display = self.action != "approve"
         self.query_one("#decision-reason", Input).focus()
         self._redraft()
 
@@ -121,7 +127,10 @@ class DecisionScreen(AppModal[Outcome | None]):
             Text(tr(TITLES[self.action], ref=visible(self.claim_ref)))
         )
         self.query_one("#decision-reason", Input).placeholder = tr(
-            "Reason (required): why you decide so"
+            "Reason (required, for the log, never in the letter): why you decide so"
+        )
+        self.query_one("#decision-message", TextArea).placeholder = tr(
+            "Message to the professional, shown in the letter as written"
         )
         self.query_one("#decision-confirm", Button).label = self.with_key(
             tr(CONFIRM[self.action]), self.bound_key("confirm")
@@ -137,18 +146,29 @@ class DecisionScreen(AppModal[Outcome | None]):
     def _reason(self) -> str:
         return self.query_one("#decision-reason", Input).value
 
+    def _message(self) -> str | None:
+        if self.action == "approve":
+            return None
+        return self.query_one("#decision-message", TextArea).text.strip() or None
+
+    def _texts(self) -> tuple[str, str]:
+        return self._reason(), self._message() or ""
+
     def _redraft(self) -> None:
-        ref, action, at, reason = self.claim_ref, self.action, self.gapp.now(), self._reason()
+        ref, action, at = self.claim_ref, self.action, self.gapp.now()
+        reason, message, texts = self._reason(), self._message(), self._texts()
         self.run_db(
-            lambda db: decisions.draft(db, ref, action, at, reason),
-            lambda draft: self._drafted(draft, reason),
+            lambda db: decisions.draft(
+                db, ref, action, at, reason, message_for_professional=message
+            ),
+            lambda draft: self._drafted(draft, texts),
             group=f"draft-{ref}",
         )
 
-    def _drafted(self, draft: Draft, reason: str) -> None:
+    def _drafted(self, draft: Draft, texts: tuple[str, str]) -> None:
         first = self.draft is None
         self.draft = draft
-        self._drafted_reason = reason
+        self._drafted_texts = texts
         if first:
             self._prefill(draft)
         self._show(draft)
@@ -157,8 +177,9 @@ class DecisionScreen(AppModal[Outcome | None]):
             self.action_confirm()
 
     def _stale(self) -> bool:
-        """Whether the reason changed since the draft (a suspension may need it)."""
-        return self.draft is not None and self._reason() != self._drafted_reason
+        """Whether the reason or the message changed since the draft (the letter
+        shows the message; a decision may need it)."""
+        return self.draft is not None and self._texts() != self._drafted_texts
 
     def _prefill(self, draft: Draft) -> None:
         tr = self.tr
@@ -221,11 +242,13 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.query_one("#decision-confirm", Button).disabled = not ready
 
     @on(Input.Changed, "#decision-reason")
-    def _reason_changed(self) -> None:
+    @on(TextArea.Changed, "#decision-message")
+    def _texts_changed(self) -> None:
         self._update_confirm()
         if self._timer is not None:
             self._timer.stop()
-        # The letter of a suspension or rejection may quote the reason.
+        # The letter shows the message, and whether the action is allowed may
+        # depend on it.
         self._timer = self.set_timer(REDRAFT_DELAY, self._redraft)
 
     # --- confirming -------------------------------------------------------
@@ -254,6 +277,7 @@ class DecisionScreen(AppModal[Outcome | None]):
         )
         ref, action, version, opened = self.claim_ref, self.action, self.version, self.opened_at
         reason, agent, at = self._reason(), self.gapp.agent, self.gapp.now()
+        message = self._message()
         language = self.tr.language
         self._busy = True
         self._update_confirm()
@@ -269,6 +293,7 @@ class DecisionScreen(AppModal[Outcome | None]):
                 opened_at=opened,
                 language=language,
                 reason_codes=codes,
+                message_for_professional=message,
             ),
             self._decided,
             group=f"decide-{ref}",

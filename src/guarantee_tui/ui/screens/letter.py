@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from guarantee_tui.i18n import Translator, language_name
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
-from guarantee_tui.presentation import action_label, status_label, status_mark, status_style
+from guarantee_tui.presentation import decided_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
@@ -72,7 +72,7 @@ class LetterScreen(AppScreen):
             tr(
                 "Claim {ref}: {action}",
                 ref=visible(self.claim_ref),
-                action=action_label(d.action, tr),
+                action=decided_label(d.action, tr),
             ),
             style="bold",
         )

@@ -51,13 +51,11 @@ class LogFilterScreen(AppModal[LogFilter | None]):
                 yield Label(id="label-from")
                 yield Input(
                     value=c.start.date().isoformat() if c.start else "",
-                    placeholder="YYYY-MM-DD",
                     id="filter-from",
                 )
                 yield Label(id="label-to")
                 yield Input(
                     value=(c.end - timedelta(days=1)).date().isoformat() if c.end else "",
-                    placeholder="YYYY-MM-DD",
                     id="filter-to",
                 )
                 yield Label(id="label-agent")
@@ -93,6 +91,9 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         ):
             self.query_one(f"#label-{name}", Label).update(Text(label))
         self.query_one("#filter-agent", Input).placeholder = tr("names, separated by commas")
+        for day in ("#filter-from", "#filter-to"):
+            # Translators: how a day is typed, year-month-day (French AAAA-MM-JJ).
+            self.query_one(day, Input).placeholder = tr("YYYY-MM-DD")
         actions = self.query_one("#filter-action", Select)
         chosen = next(iter(self.current.actions)) if len(self.current.actions) == 1 else None
         actions.set_options([(log_action_label(a, tr), a) for a in ACTIONS])
