@@ -26,6 +26,10 @@ The office hours of the support lines are set in the config file only::
     FR = ["2026-12-24", "2026-12-31"]
     PT = ["2026-12-24"]
 
+    # E-mail intake: the largest message read, attachments included (default 25).
+    [intake]
+    max_message_mb = 25
+
     # Other keys for the workspace's actions, by binding id (the README lists
     # them): one key or a list; they replace the action's default keys.
     [keymap]
@@ -71,6 +75,9 @@ MARKETPLACE_KEY: Final = "marketplace"
 # Team mode: `[team] lease_minutes`, read by `lease_minutes`.
 TEAM_KEY: Final = "team"
 DEFAULT_LEASE_MINUTES: Final = 15
+# E-mail intake: `[intake] max_message_mb`, read by `intake_max_bytes`.
+INTAKE_KEY: Final = "intake"
+DEFAULT_MAX_MESSAGE_MB: Final = 25
 
 
 class ConfigError(UserError):
@@ -146,7 +153,7 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
     data = _read(path) if data is None else data
     values: dict[str, str] = {}
     for key, value in data.items():
-        if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY):
+        if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY, INTAKE_KEY):
             continue
         if key == "role":
             raise ConfigError(
@@ -285,6 +292,22 @@ def lease_minutes(path: Path | None = None) -> int:
             N_("must be a whole number of minutes from 1 to 1440"),
         )
     return value
+
+
+def intake_max_bytes(path: Path | None = None) -> int:
+    """The largest message intake reads, attachments included: `[intake] max_message_mb`."""
+    source = path or config_path()
+    section = _read(source).get(INTAKE_KEY, {})
+    if not isinstance(section, Mapping):
+        raise ConfigError(str(source), INTAKE_KEY, N_("must be a table"))
+    value = section.get("max_message_mb", DEFAULT_MAX_MESSAGE_MB)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500:
+        raise ConfigError(
+            str(source),
+            f"{INTAKE_KEY}.max_message_mb",
+            N_("must be a whole number of megabytes from 1 to 500"),
+        )
+    return value * 1024 * 1024
 
 
 def _login_name() -> str | None:
