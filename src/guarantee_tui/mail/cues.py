@@ -183,7 +183,10 @@ def tokens(text: str) -> list[_Token]:
     return found
 
 
+@lru_cache(maxsize=16384)
 def _keys(text: str) -> tuple[str, ...]:
+    """The compared words of a name, a city or a job (they repeat from one
+    message to the next)."""
     return tuple(t.key for t in tokens(text))
 
 
@@ -275,7 +278,9 @@ class ContactIndex:
         titles: dict[frozenset[str], list[int]] = {}
         for c in self.contacts:
             if c.job_title:
-                words = frozenset(k for k in _keys(c.job_title) if k not in _STOPWORDS)
+                words = frozenset(
+                    k for k in _keys(c.job_title) if k not in _STOPWORDS and not k.isdigit()
+                )
                 if words:
                     titles.setdefault(words, []).append(c.position)
         documents = len(titles) or 1
@@ -475,6 +480,6 @@ class ContactIndex:
                 best, weights = share, dict.fromkeys(positions, 1.0)
             elif abs(share - best) <= 1e-9:
                 weights.update(dict.fromkeys(positions, 1.0))
-        if not weights:
-            return None
+        if not weights or len(weights) == self.count:
+            return None  # no job, or every contact's: it tells nothing
         return Cue(JOB, _normalised(weights), RELIABILITY[JOB] * best)

@@ -76,10 +76,10 @@ class _Text(HTMLParser):
         )
         is_quote = tag == "blockquote" or any(m in marks for m in _QUOTE_MARKS)
         is_signature = any(m in marks for m in _SIGNATURE_MARKS)
-        if len(self.stack) < _MAX_DEPTH:
-            self.stack.append((tag, is_quote, is_signature))
         if tag in _BLOCKS:
             self._break(blank=tag in _PARAGRAPHS or is_quote)
+        if len(self.stack) < _MAX_DEPTH:
+            self.stack.append((tag, is_quote, is_signature))
         if is_signature:
             self.lines.append("-- ")
         if tag == "pre":
@@ -108,9 +108,12 @@ class _Text(HTMLParser):
         # Close up to the matching element (HTML in mail is rarely well formed).
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
-                if tag in _BLOCKS:
-                    self._break(blank=tag in _PARAGRAPHS or self.stack[i][1])
+                blank = tag in _BLOCKS and (tag in _PARAGRAPHS or self.stack[i][1])
+                if tag in _BLOCKS or self.stack[i][1]:
+                    self._break()
                 del self.stack[i:]
+                if blank:
+                    self._break(blank=True)
                 break
         if tag == "pre":
             self.pre = max(0, self.pre - 1)

@@ -110,6 +110,7 @@ class _Row:
     text: str
     cues: list[Cue]
     group: int
+    uncertain: bool = False
 
 
 # --- cutting pieces into rows -----------------------------------------------------
@@ -192,7 +193,7 @@ def _rows(pieces: Sequence[Segment], index: ContactIndex) -> list[_Row]:
     for piece in pieces:
         for text, cues in _chunks(piece, index):
             for member in _members(cues, piece.numbers):
-                rows.append(_Row(text, member, group))
+                rows.append(_Row(text, member, group, piece.uncertain))
             group += 1
     return rows
 
@@ -384,6 +385,8 @@ def _assign(
         cue = _cue_names(row.cues, position)
         if any(c.reliability >= 0.9 and c.weights.get(position, 0.0) == 0.0 for c in row.cues):
             confidence = min(confidence, CONFLICT_CAP)
+        if row.uncertain:
+            confidence = min(confidence, GUESS_CAP)
         decided_by_cues = bool(cue) and by_cues.column_of[r] == j and by_cues.confidence[r] >= 0.8
         if not decided_by_cues:
             if fits is None or not fits[r]:

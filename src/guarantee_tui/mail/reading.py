@@ -52,13 +52,15 @@ _QUESTION_WORDS: Final = re.compile(
     r"poderiam|podem informar",
     re.IGNORECASE,
 )
-# Refs of professionals, claims and contacts: letters, a dash, digits ("FR-00012",
-# "CL-000123", "L-0000396", "CL-M000004").
-_REF: Final = re.compile(r"(?<![\w-])[A-Za-z]{1,4}-[A-Za-z]?\d{3,12}(?![\w-])")
+# Refs of professionals, claims and contacts: a letter, a dash, and digits among
+# what follows ("FR-00012", "CL-000123", "L-0000396", "CL-M000004").
+_REF: Final = re.compile(
+    r"(?<![\w-])[A-Za-z][A-Za-z0-9]{0,5}-(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{1,40}(?<!-)(?![\w-])"
+)
 _PHONE: Final = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ \t.\-/()]{0,2}\d){7,16}(?!\w)")
 # Company names: up to this many words, from lines up to this long.
 _COMPANY_WORDS: Final = 8
-_COMPANY_LINE: Final = 120
+_COMPANY_LINE: Final = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +143,8 @@ def identifiers(text: str) -> Identifiers:
     companies: list[str] = []
     for line in text.split("\n"):
         line = line.strip().strip("*_").strip()
-        if not line or len(line) > _COMPANY_LINE:
+        # A company name stands on a line of its own, or nearly (a signature).
+        if not line or len(line) > _COMPANY_LINE or line.count(" ") >= _COMPANY_WORDS:
             continue
         words = fold(line).split()
         for size in range(2, min(_COMPANY_WORDS, len(words)) + 1):

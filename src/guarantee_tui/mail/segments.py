@@ -98,6 +98,8 @@ class Segment:
     kind: str = EXPLANATION
     # The contact numbers the piece is labelled with ("3." -> (3,); "4 à 6 :" -> (4, 5, 6)).
     numbers: tuple[int, ...] = ()
+    # Where it ends or starts, the text leaves in doubt: never placed surely.
+    uncertain: bool = False
 
 
 @dataclass(slots=True)
@@ -105,6 +107,7 @@ class _Piece:
     lines: list[str]
     numbers: tuple[int, ...] = ()
     listed: bool = False  # an item of a numbered or bulleted list
+    uncertain: bool = False
 
 
 def _group_numbers(listed: str) -> tuple[int, ...]:
@@ -150,7 +153,7 @@ def _blocks(text: str) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
+def _paragraph_lines(block: list[str], width: int | None) -> list[_Piece]:
     """A block's lines grouped into pieces.
 
     Labelled lines ("Mme Moreau : ...", "Contact du 16/06 : ...", "... (Mme
@@ -167,6 +170,8 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
 
     if not block:
         return []
+    # Pieces whose boundary the text leaves in doubt (see below).
+    doubtful: set[int] = set()
     leading = [bool(_LABEL.match(line)) for line in block]
     trailing = [bool(_TRAILING_LABEL.search(line)) for line in block]
     labels = sum(1 for a, b in zip(leading, trailing, strict=True) if a or b)
@@ -185,6 +190,7 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
             elif (
                 goes_on
                 and labelled_piece
+                and not starts
                 and not ends
                 and _SENTENCE_END.search(previous)
                 and previous.count("(") <= previous.count(")")
@@ -200,6 +206,9 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
                         break
                     if trailing[later]:
                         goes_on = False
+                        # Labels before and after in one letter, a line cut at a
+                        # sentence's end: either piece may own the sentence.
+                        doubtful.update({len(pieces) - 1, len(pieces)})
                         break
             # A label of its own, before or after, makes another piece.
             if starts or not goes_on or (ends and labelled_piece and not unclosed):
@@ -208,7 +217,7 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
             else:
                 pieces[-1].append(line)
             open_piece = not ends
-        return pieces
+        return [_Piece(p, uncertain=i in doubtful) for i, p in enumerate(pieces)]
     pieces = [[block[0]]]
     for previous, line in itertools.pairwise(block):
         stripped = line.lstrip()
@@ -223,7 +232,7 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[list[str]]:
             pieces[-1].append(line)
         else:
             pieces.append([line])
-    return pieces
+    return [_Piece(p) for p in pieces]
 
 
 def _open_parenthesis(lines: list[str]) -> bool:
@@ -264,7 +273,7 @@ def _pieces(text: str) -> list[_Piece]:
                 i = seen
                 seen += 1
                 if found is not None or bullet is not None:
-                    pieces.extend(_Piece(p) for p in _paragraph_lines(loose, width))
+                    pieces.extend(_paragraph_lines(loose, width))
                     loose = []
                     if found is not None:
                         current = _Piece([found[1]] if found[1] else [], found[0], listed=True)
@@ -278,10 +287,10 @@ def _pieces(text: str) -> list[_Piece]:
                 else:
                     current = None
                     loose.append(line)
-            pieces.extend(_Piece(p) for p in _paragraph_lines(loose, width))
+            pieces.extend(_paragraph_lines(loose, width))
         return _merge_orphans(pieces)
     for block in blocks:
-        pieces.extend(_Piece(p) for p in _paragraph_lines(block, width))
+        pieces.extend(_paragraph_lines(block, width))
     return pieces
 
 
@@ -319,5 +328,5 @@ def split_segments(text: str) -> list[Segment]:
             continue
         kind = _kind(joined, seen, piece.listed)
         seen = seen or kind == EXPLANATION
-        segments.append(Segment(len(segments), joined, kind, piece.numbers))
+        segments.append(Segment(len(segments), joined, kind, piece.numbers, piece.uncertain))
     return segments

@@ -212,7 +212,7 @@ def explanations(conn: Connection, claim_id: int) -> dict[str, str]:
     rows = conn.execute(
         select(Explanation.contact_ref, Explanation.text).where(Explanation.claim_id == claim_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def add_claim(

@@ -51,6 +51,7 @@ from guarantee_tui.services.intake import contacts_of
 from guarantee_tui.services.seed.vocabulary import VOCABULARIES, explanation, slug
 from guarantee_tui.store import intake as store
 from guarantee_tui.store.intake import ClaimableProfessional, ProfessionalRow
+from guarantee_tui.text import email_key
 
 CLAIM_STYLES: Final = (
     "numbered",
@@ -296,6 +297,9 @@ class _Pro:
     first_name: str
     # When the 20th contact was bought.
     twentieth: datetime
+    # No address on file, or one another professional has too: only the
+    # signature can say who writes.
+    needs_signature: bool
 
 
 def corpus(
@@ -317,7 +321,9 @@ def corpus(
             contacts = tuple(contacts_of(conn, found))
             twentieth = store.first_contacts(conn, row.id)[-1].purchased_at
             v = VOCABULARIES[market]
-            pros.append(_Pro(row, market, contacts, rng.choice(v.first_names), twentieth))
+            key = email_key(row.email)
+            shared = key is None or len(store.by_email(conn, key)) > 1
+            pros.append(_Pro(row, market, contacts, rng.choice(v.first_names), twentieth, shared))
     writer = _Writer(seed, anchor or datetime.now(UTC))
     for pro in pros:
         for style in styles:
@@ -361,12 +367,14 @@ class _Writer:
             if names.count(name) > 1 or not name:
                 # Namesakes: told apart by the city, else by the date of purchase.
                 same = [x for x in contacts if x.client_name == c.client_name]
+                day = c.purchased_on
+                assert day is not None
                 if [x.city for x in same].count(c.city) == 1:
                     label = f"{name} ({c.city})".strip()
-                else:
-                    day = c.purchased_on
-                    assert day is not None
+                elif [x.purchased_on for x in same].count(day) == 1:
                     label = f"{name} ({day.day:02d}/{day.month:02d})".strip()
+                else:
+                    label = f"{name} ({c.ref})".strip()
             labels[c.position] = label
         # A short label that is also a word of another contact's name is no label.
         for c in contacts:
@@ -533,7 +541,6 @@ class _Writer:
         attachments = False
 
         if style in OTHER_STYLES and pro.row.email is None:
-            # Without an address on file, the signature says who writes.
             sender = f"{slug(pro.first_name)}.{self.count}@example.org"
         if style == "out_of_office":
             subject = words.away_subject.format(subject=words.reply_subject[4:])
@@ -560,8 +567,7 @@ class _Writer:
             else:
                 body = self._numbered(pro, words, texts, skip, html=style == "html_only")
             explained = [(c.ref, texts[c.position]) for c in pro.contacts if c.position not in skip]
-            # Without an address on file, only the signature can say who writes.
-            full = style in ("signature", "other_address") or pro.row.email is None
+            full = style in ("signature", "other_address") or pro.needs_signature
             dashes = style == "signature" and self.rng.random() < 0.5
             text = self._letter(pro, words, body, full_signature=full, dashes=dashes)
             if style == "quoted_reply":
@@ -588,7 +594,7 @@ class _Writer:
                 cte = self.rng.choice(("quoted-printable", "8bit"))
             elif style == "attachments":
                 attachments = True
-        if style in OTHER_STYLES and pro.row.email is None:
+        if style in OTHER_STYLES and pro.needs_signature:
             text += f"\n{pro.row.company}\n{pro.row.phone or pro.row.ref}"
         flowed = False
         if is_claim and html is None and self.rng.random() < 0.25:
@@ -641,8 +647,9 @@ class _Writer:
         )
 
     def _sent_at(self, pro: _Pro) -> datetime:
-        earliest = pro.twentieth + timedelta(days=32)
-        latest = max(earliest + timedelta(hours=1), self.anchor - timedelta(days=1))
+        # After the month of waiting, unless the anchor comes first (an early claim).
+        latest = self.anchor - timedelta(hours=1)
+        earliest = min(pro.twentieth + timedelta(days=32), latest - timedelta(days=1))
         span = (latest - earliest).total_seconds()
         moment = earliest + timedelta(seconds=int(span * self.rng.random()))
         return moment.astimezone(zone(rules_for(pro.market.value).zone)).replace(microsecond=0)
@@ -692,6 +699,8 @@ class _Writer:
             )
             jpeg = b"\xff\xd8\xff\xe0" + bytes(self.rng.randrange(256) for _ in range(4096))
             message.add_attachment(jpeg, maintype="image", subtype="jpeg", filename=attachments[1])
+            # The same seed gives the same bytes: no random boundary.
+            message.set_boundary(f"=_corpus-{self.seed}-{self.count}")
         return message.as_bytes()
 
 
