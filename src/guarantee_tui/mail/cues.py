@@ -343,9 +343,12 @@ class ContactIndex:
                     continue
                 if weights:
                     found.append(Cue(NAME, _normalised(weights), RELIABILITY[NAME]))
-        # Then surnames alone, written with a capital.
+        # A city of several words is no name ("Saint-Denis", "Le Mans").
+        self._mark_cities(words, used)
+        # Then surnames alone, written with a capital, and not the end of a
+        # compound ("Jean-Denis").
         for i, token in enumerate(words):
-            if i in used or not token.capital:
+            if i in used or not token.capital or text[token.start - 1 : token.start] == "-":
                 continue
             for name_length, candidates in self._surname_at(words, i):
                 if any(j in used for j in range(i, i + name_length)):
@@ -404,7 +407,7 @@ class ContactIndex:
     def _first_names(self, text: str, words: list[_Token], used: set[int]) -> list[Cue]:
         found: list[Cue] = []
         for i, token in enumerate(words):
-            if i in used or not token.capital:
+            if i in used or not token.capital or text[token.start - 1 : token.start] == "-":
                 continue
             names = self.first_names.get(token.key)
             if not names:
@@ -419,14 +422,22 @@ class ContactIndex:
             found.append(Cue(FIRST_NAME, _normalised(weights), reliability))
         return found
 
+    def _mark_cities(self, words: list[_Token], used: set[int]) -> None:
+        """The words of the contacts' cities of more than one word, as taken."""
+        for i, token in enumerate(words):
+            for city, _ in self.cities.get(token.key, ()):
+                length = len(city)
+                if length > 1 and tuple(t.key for t in words[i : i + length]) == city:
+                    used.update(range(i, i + length))
+
     def _cities(self, words: list[_Token], used: set[int]) -> list[Cue]:
         found: list[Cue] = []
         seen: set[tuple[str, ...]] = set()
         for i, token in enumerate(words):
-            if i in used:
-                continue
             for city, _ in self.cities.get(token.key, ()):
                 length = len(city)
+                if length == 1 and i in used:
+                    continue  # a name's word
                 if city in seen or tuple(t.key for t in words[i : i + length]) != city:
                     continue
                 if length == 1 and not token.capital:
