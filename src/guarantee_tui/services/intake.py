@@ -69,7 +69,6 @@ NEEDS_REVIEW: Final = "needs_review"
 UNKNOWN_SENDER: Final = "unknown_sender"
 NOT_A_CLAIM: Final = "not_a_claim"
 REJECTED: Final = "rejected"
-STATUSES: Final = (CREATED, DUPLICATE, NEEDS_REVIEW, UNKNOWN_SENDER, NOT_A_CLAIM, REJECTED)
 
 STATUS_LABELS: Final = {
     CREATED: N_("claim created"),
