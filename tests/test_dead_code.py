@@ -119,6 +119,10 @@ ALLOWED: Final = {
     "daemon_threads": "socketserver: request threads do not block exit",
     "block_on_close": "socketserver: server_close does not wait for threads",
     "allow_reuse_address": "socketserver: SO_REUSEADDR for quick restarts in tests",
+    # html.parser (mail/html.py): the parser calls its handlers by name.
+    "handle_starttag": "html.parser: called for each opening tag",
+    "handle_endtag": "html.parser: called for each closing tag",
+    "handle_data": "html.parser: called for text between tags",
     # Textual's CommandPalette private state, set by the copy of its method that
     # ui/palette.py overrides (checked by tests/ui/test_textual_canaries.py).
     "_list_visible": "Textual CommandPalette: whether the list shows",

@@ -26,6 +26,10 @@ The office hours of the support lines are set in the config file only::
     FR = ["2026-12-24", "2026-12-31"]
     PT = ["2026-12-24"]
 
+    # E-mail intake: the largest message read, attachments included (default 25).
+    [intake]
+    max_message_mb = 25
+
     # Other keys for the workspace's actions, by binding id (the README lists
     # them): one key or a list; they replace the action's default keys.
     [keymap]
@@ -78,6 +82,9 @@ LEASE_KEY: Final = "lease_minutes"
 DEFAULT_LEASE_MINUTES: Final = 15
 # A day: a longer lease would keep a claim from the team long after its agent left.
 MAX_LEASE_MINUTES: Final = 24 * 60
+# E-mail intake: `[intake] max_message_mb`, read by `intake_max_bytes`.
+INTAKE_KEY: Final = "intake"
+DEFAULT_MAX_MESSAGE_MB: Final = 25
 
 
 class ConfigError(UserError):
@@ -155,7 +162,7 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
     data = _read(path) if data is None else data
     values: dict[str, str] = {}
     for key, value in data.items():
-        if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY):
+        if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY, INTAKE_KEY):
             continue
         if key == "role":
             raise ConfigError(
@@ -169,7 +176,7 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
                 key,
                 N_(
                     "unknown setting (known: db, lang, agent, holidays, closures, keymap, "
-                    "marketplace, team)"
+                    "marketplace, team, intake)"
                 ),
             )
         if not isinstance(value, str):
@@ -310,6 +317,22 @@ def lease_minutes(path: Path | None = None) -> int:
     """How long a claim stays taken without activity: `[team] lease_minutes`."""
     source = path or config_path()
     return team_lease_minutes(_read(source), str(source))
+
+
+def intake_max_bytes(path: Path | None = None) -> int:
+    """The largest message intake reads, attachments included: `[intake] max_message_mb`."""
+    source = path or config_path()
+    section = _read(source).get(INTAKE_KEY, {})
+    if not isinstance(section, Mapping):
+        raise ConfigError(str(source), INTAKE_KEY, N_("must be a table"))
+    value = section.get("max_message_mb", DEFAULT_MAX_MESSAGE_MB)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 500:
+        raise ConfigError(
+            str(source),
+            f"{INTAKE_KEY}.max_message_mb",
+            N_("must be a whole number of megabytes from 1 to 500"),
+        )
+    return value * 1024 * 1024
 
 
 def _login_name() -> str | None:

@@ -101,6 +101,7 @@ _LOG_ACTION = {
     "agent_add": N_("agent added"),
     "agent_set": N_("agent changed"),
     "agent_remove": N_("agent removed"),
+    "intake": N_("claim taken in from an e-mail"),
 }
 
 

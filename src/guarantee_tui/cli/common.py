@@ -30,6 +30,7 @@ COMMANDS = (
     "log",
     "agents",
     "case_files",
+    "intake",
     "seed",
     "sync",
     "pull",

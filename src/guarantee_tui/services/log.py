@@ -58,6 +58,7 @@ ACTIONS: Final = (
     "agent_add",
     "agent_set",
     "agent_remove",
+    "intake",
 )
 DECISIONS: Final = ("approve", "reject", "suspend")
 _ACTION: Final = HASHED_FIELDS.index("action")

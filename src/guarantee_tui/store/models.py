@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -527,3 +528,79 @@ class ClaimEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     agent: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IntakeMessage(Base):
+    """A claim e-mail as intake read it (mail/, services/intake.py).
+
+    The Message-ID is the key: the same message twice is one row. `raw` is
+    the message exactly as received, attachments included, for the log and
+    for a supervisor. `status`: `created` (its claim is `claim_id`),
+    `needs_review` (proposals in `intake_matches` wait for an agent; with
+    `claim_id`, changes to that open claim), `unknown_sender`,
+    `not_a_claim`; `confirmed` and `dismissed` are an agent's answers to a
+    waiting message. `reason` says why it waits or was set aside.
+    """
+
+    __tablename__ = "intake_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The address the message is read as from (a forward's original sender).
+    sender: Mapped[str] = mapped_column(String(320))
+    forwarded_by: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    # Where it was read: a file, an mbox and its message number, a Maildir entry.
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    professional_id: Mapped[int | None] = mapped_column(
+        ForeignKey("professionals.id", ondelete="CASCADE"), index=True
+    )
+    claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True
+    )
+    # The log entry of the intake that created the claim.
+    log_seq: Mapped[int | None] = mapped_column(ForeignKey("log_entries.seq"), unique=True)
+    agent: Mapped[str] = mapped_column(String(100))
+    # The professional's own words, as read (no quotation, no signature).
+    text: Mapped[str] = mapped_column(Text)
+    # JSON: the pieces no contact took; the attachments (name, type, size).
+    unmatched: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('created', 'needs_review', 'unknown_sender', 'not_a_claim', "
+            "'confirmed', 'dismissed')",
+            name="status",
+        ),
+    )
+
+
+class IntakeMatch(Base):
+    """A piece of an intake message attributed to one contact, with how and how surely.
+
+    `change`: `new` (a new claim's explanation), `addition` (an open claim
+    has none for this contact), `replacement` (it has another text), `same`.
+    """
+
+    __tablename__ = "intake_matches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake_messages.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    contact_ref: Mapped[str] = mapped_column(REF)
+    text: Mapped[str] = mapped_column(Text)
+    cue: Mapped[str] = mapped_column(String(64))
+    confidence: Mapped[float] = mapped_column(Float)
+    change: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        UniqueConstraint("intake_id", "contact_ref"),
+        CheckConstraint("change IN ('new', 'addition', 'replacement', 'same')", name="change"),
+        CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence"),
+    )
