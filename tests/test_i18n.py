@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -212,3 +213,47 @@ def test_table_dates_fit_a_column_of_twelve() -> None:
     longest = date(2026, 9, 29)  # "29 sept. 2026" in French medium form: 13 characters
     for language in LANGUAGES:
         assert len(translator(language).date(longest, short=True)) <= 12, language
+
+
+def test_a_moment_in_a_sentence_reads_as_french_and_portuguese_write_it() -> None:
+    at = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)  # 12:00 in Paris, 11:00 in Lisbon
+    fr, pt, en = translator("fr"), translator("pt"), translator("en")
+    assert fr.moment(at, "Europe/Paris", in_text=True) == "1er juin 2026 à 12:00"
+    assert pt.moment(at, "Europe/Lisbon", in_text=True) == "1 de junho de 2026, às 11:00"
+    assert en.moment(at, "Europe/London", in_text=True) == "1 Jun 2026 at 11:00"
+    # Already in the desk's zone (a lease, the log): the same forms.
+    paris = at.astimezone(ZoneInfo("Europe/Paris"))
+    assert fr.moment(paris, in_text=True) == "1er juin 2026 à 12:00"
+    # In the sentences of the screens and of the command line.
+    assert fr(
+        "by {agent} on {at}", agent="Ana", at=fr.moment(at, "Europe/Paris", in_text=True)
+    ) == ("par Ana le 1er juin 2026 à 12:00")
+    assert pt(
+        "by {agent} on {at}", agent="Ana", at=pt.moment(at, "Europe/Lisbon", in_text=True)
+    ) == ("por Ana em 1 de junho de 2026, às 11:00")
+    # Tables and compact labels keep their form.
+    assert fr.moment(at, "Europe/Paris") == "1 juin 2026 12:00"
+    assert fr.moment(paris) == "1 juin 2026 12:00"
+    assert pt.moment(at, "Europe/Lisbon") == "1 de junho de 2026, 11:00"
+
+
+def test_the_first_of_the_month_is_an_ordinal_in_french_running_text_only() -> None:
+    fr, pt = translator("fr"), translator("pt")
+    assert fr.date(date(2026, 6, 1), in_text=True) == "1er juin 2026"
+    assert fr.date(date(2026, 6, 11), in_text=True) == "11 juin 2026"
+    assert fr.date(date(2026, 6, 21), in_text=True) == "21 juin 2026"
+    assert fr.date(date(2026, 6, 1)) == "1 juin 2026"
+    assert fr.date(date(2026, 6, 1), short=True) == "01/06/2026"
+    assert fr.date(date(2026, 6, 1), short=True, in_text=True) == "01/06/2026"
+    assert pt.date(date(2026, 6, 1), in_text=True) == "1 de junho de 2026"
+    assert i18n.letter_translator("fr").date(date(2026, 6, 1), short=True) == "01/06/2026"
+    # A message is running text: its dates and moments too.
+    first = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    assert fr.render(msg("{d}", d=date(2026, 6, 1))) == "1er juin 2026"
+    assert fr.render(msg("{d}", d=Moment(first, "Europe/Paris", with_time=False))) == (
+        "1er juin 2026"
+    )
+    assert fr.render(msg("{d}", d=Moment(first, "Europe/Paris"))) == "1er juin 2026 à 12:00"
+    assert pt.render(msg("{d}", d=Moment(first, "Europe/Lisbon"))) == (
+        "1 de junho de 2026, às 11:00"
+    )

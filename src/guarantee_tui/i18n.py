@@ -184,11 +184,11 @@ class Translator:
             case datetime():
                 raise TypeError("use Moment for instants")
             case date():
-                return self.date(value)
+                return self.date(value, in_text=True)
             case Moment(at, zone, with_time):
+                # A message is running text: "le 1er mars 2026 à 14:05".
                 if not with_time:
-                    return self.date(to_local(at, zone))
-                # A message is running text: "le 12 mars 2026 à 14:05".
+                    return self.date(to_local(at, zone), in_text=True)
                 return self.moment(at, zone, in_text=True)
             case Credits(amount):
                 return self.credits(amount)
@@ -214,15 +214,23 @@ class Translator:
         """`value` in percent points (80 -> "80%", in French "80 %")."""
         return str(format_percent(value / 100, locale=self.locale))
 
-    def date(self, value: date, *, short: bool = False) -> str:
-        if self.letters and not short:
-            text = _format_date(value, _LETTER_DATE_STYLE[self.language], self.locale_name)
-            # French writes the first of the month as an ordinal: "1er juin 2026".
-            if self.language == "fr" and value.day == 1 and text.startswith("1 "):
-                return "1er " + text[2:]
-            return text
-        style = (_SHORT_DATE_STYLE if short else _DATE_STYLE)[self.language]
-        return _format_date(value, style, self.locale_name)
+    def date(self, value: date, *, short: bool = False, in_text: bool = False) -> str:
+        """A date: compact for tables (`short`), as a screen writes it, or
+        `in_text` for a sentence. Letters are running text throughout."""
+        if short:
+            return _format_date(value, _SHORT_DATE_STYLE[self.language], self.locale_name)
+        style = (_LETTER_DATE_STYLE if self.letters else _DATE_STYLE)[self.language]
+        text = _format_date(value, style, self.locale_name)
+        # French writes the first of the month as an ordinal in a sentence
+        # ("le 1er juin 2026"), not in a column ("1 juin 2026").
+        if (
+            (in_text or self.letters)
+            and self.language == "fr"
+            and value.day == 1
+            and text.startswith("1 ")
+        ):
+            return "1er " + text[2:]
+        return text
 
     def day_month(self, value: dt.date) -> str:
         """A date without its year, for dense tables ("16 Jun", "16 juin", "16 de jun.")."""
@@ -247,13 +255,16 @@ class Translator:
 
     def moment(self, at: datetime, zone: str | None = None, *, in_text: bool = False) -> str:
         """Date and wall-clock time, in `zone` when given: compact for tables and
-        labels ("12 Mar 2026 14:05"), or `in_text` for a sentence ("12 Mar 2026
-        at 14:05", "12 mars 2026 à 14:05")."""
-        pattern = _IN_TEXT if in_text else _COMPACT
+        labels ("1 juin 2026 14:05"), or `in_text` for a sentence ("1 Jun 2026
+        at 14:05", "1er juin 2026 à 14:05", "1 de junho de 2026, às 14:05")."""
         if zone is None:
             # Equal instants in different zones are equal keys: no cache here.
-            return self(pattern, date=self.date(at.date()), time=self.time(at))
-        return _format_moment(self, at, zone, pattern)
+            return self(
+                _IN_TEXT if in_text else _COMPACT,
+                date=self.date(at.date(), in_text=in_text),
+                time=self.time(at),
+            )
+        return _format_moment(self, at, zone, in_text)
 
     def duration(self, delta: timedelta) -> str:
         minutes = int(delta.total_seconds() // 60)
@@ -299,10 +310,14 @@ _IN_TEXT: Final = N_("{date} at {time}")
 
 
 @lru_cache(maxsize=8192)
-def _format_moment(tr: Translator, at: datetime, zone: str, pattern: str) -> str:
+def _format_moment(tr: Translator, at: datetime, zone: str, in_text: bool) -> str:
     # The same instants recur across the conditions of one checklist.
     local = to_local(at, zone)
-    return tr(pattern, date=tr.date(local.date()), time=tr.time(local))
+    return tr(
+        _IN_TEXT if in_text else _COMPACT,
+        date=tr.date(local.date(), in_text=in_text),
+        time=tr.time(local),
+    )
 
 
 @cache

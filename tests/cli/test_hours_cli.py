@@ -65,8 +65,8 @@ def test_text_for_people_in_their_language(capsys: pytest.CaptureFixture[str]) -
     assert status == 0
     fr, pt = out.splitlines()
     assert fr.startswith("FR 01 84 88 82 46")
-    assert "2 de maio de 2026, 14:00" in fr
-    assert "4 de maio de 2026, 09:00" in fr
+    assert "2 de maio de 2026, às 14:00" in fr
+    assert "4 de maio de 2026, às 09:00" in fr
     assert pt.startswith("PT 308 801 879")
     assert "13:00" in pt and "08:00" in pt
 

@@ -119,13 +119,15 @@ def test_reimporting_an_export_from_before_the_decisions_changes_none_of_them(
         *(("CL-M", "verification", contact) for contact in MARKED),
     }
     lines = sorted(describe_kept(k, EN) for k in report.kept)
-    assert lines[0] == "CL-A: status in file 'open' ignored: approved by Ana on 1 Jun 2026 12:00."
+    assert (
+        lines[0] == "CL-A: status in file 'open' ignored: approved by Ana on 1 Jun 2026 at 12:00."
+    )
     assert lines[1] == (
         "CL-M: verification of contact M-L-01 in file 'null' ignored: "
-        "marked truthful by Ana on 3 Jun 2026 12:00."
+        "marked truthful by Ana on 3 Jun 2026 at 12:00."
     )
     assert lines[-1] == (
-        "CL-R: status in file 'open' ignored: rejected by Bob on 2 Jun 2026 12:00."
+        "CL-R: status in file 'open' ignored: rejected by Bob on 2 Jun 2026 at 12:00."
     )
     # A second approval is refused: the claim is still decided.
     with pytest.raises(decisions.ClaimNotOpen):
@@ -185,7 +187,7 @@ def test_facts_keep_flowing_in_around_what_agents_decided(
     assert report.professionals.updated == 1
     lines = [describe_kept(k, EN) for k in report.kept]
     assert (
-        "CL-A: new explanation of contact A-L-99 ignored: approved by Ana on 1 Jun 2026 12:00."
+        "CL-A: new explanation of contact A-L-99 ignored: approved by Ana on 1 Jun 2026 at 12:00."
         in lines
     )
 

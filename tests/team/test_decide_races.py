@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Final
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from guarantee_tui.services import decisions
@@ -255,31 +254,32 @@ def refunds_per_professional(engine: Engine) -> Counter[int]:
         return Counter(rows)
 
 
-def test_acts_at_once_are_each_done(db_url: str, engine: Engine) -> None:
+def test_a_first_time_agent_suspending_from_three_processes_at_once(
+    db_url: str, engine: Engine
+) -> None:
     claims = add_race_claims(engine, "O", 3)
     engine.dispose()
-    jobs = [(c.ref, c.actions[-1], "Olga") for c in claims]
-    assert at_once(db_url, jobs) == []
-    assert (
-        race_failures(engine, claims, [Report("Olga", [(c.ref, "suspend", None) for c in claims])])
-        == []
-    )
+    assert at_once(db_url, [(c.ref, "suspend", "Olga") for c in claims]) == []
+    done = Report("Olga", [(c.ref, "suspend", None) for c in claims])
+    assert race_failures(engine, claims, [done]) == []
 
 
 def test_two_claims_of_one_professional_approved_at_once_are_refunded_once(
-    db_url: str, engine: Engine, request: pytest.FixtureRequest
+    db_url: str, engine: Engine
 ) -> None:
     """The guarantee pays once per professional (no_previous_refund): of two of their
-    claims approved at the same moment, one is, the other is refused."""
-    if engine.dialect.name == "postgresql":
-        # services/decisions.py reads the facts before the log head's lock and, under
-        # it, looks again at the claim's own status and version only: the other
-        # claim's approval is not seen, and both are refunded.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="both are refunded"))
-    pairs = [add_pair(engine, f"P{r}") for r in range(4)]
+    claims approved at the same moment, one is, the other is refused. (Until
+    services/decisions.py read the facts under the log head's lock, PostgreSQL
+    refunded both nine times in ten.)"""
+    # SQLite runs each write transaction alone: two tries show it.
+    rounds = 6 if engine.dialect.name == "postgresql" else 2
+    pairs = [add_pair(engine, f"P{r}") for r in range(rounds)]
     engine.dispose()
     for first, second in pairs:
         errors = at_once(db_url, [(first, "approve", "Ana"), (second, "approve", "Ana")])
-        assert len(errors) <= 1 and all("ActionNotAllowed" in e for e in errors), errors
+        # The second is no longer eligible, or was changed by the first.
+        refused = ("ActionNotAllowed(", "ClaimChanged(")
+        assert len(errors) <= 1, errors
+        assert all(any(r in e for r in refused) for e in errors), errors
     assert set(refunds_per_professional(engine).values()) == {1}
     assert verify(engine).ok

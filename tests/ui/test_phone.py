@@ -314,7 +314,7 @@ async def test_a_decided_claim_with_its_letter(desk_app: Callable[..., Guarantee
         shown = visible_text(app)
         assert "What to tell the caller, in Portuguese" in shown
         assert "31 de maio de 2026" in shown
-        assert "CL-DONE-PT rejected on 31 May 2026 13:00 by Rui" in shown
+        assert "CL-DONE-PT rejected on 31 May 2026 at 13:00 by Rui" in shown
         await pilot.press("down", "d")
         await settle(pilot)
         assert showing(app, LetterScreen)

@@ -4,13 +4,15 @@ The app reaches past Textual's public API in a few places, each for a reason
 given where it does. A Textual release may change any of them without notice;
 these tests then fail, naming the private and the module of ours to revisit,
 instead of the app quietly going wrong (English descriptions, keys a keymap
-no longer moves, a footer rebuilt on every focus change, a cropped table).
+no longer moves, a footer rebuilt on every focus change, a cropped table,
+a French line beginning with ":").
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import re
 from typing import Any, ClassVar
 
 import pytest
@@ -252,3 +254,79 @@ class ScreenApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self._first)
+
+
+# --- rich._wrap.re_word, textual._wrap.re_chunk (ui/typography.py) --------------
+
+# A no-break space before ":" falls at the end of the first line when the
+# width is 11: a line breaking there begins with ":".
+NO_BREAK = "La décision\u00a0: approuvée\u202f; 80\u202f%"
+NO_BREAK_WIDTH = 11
+
+
+def _first_marks(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.lstrip(" ")[:1] in {":", ";", "%"}]
+
+
+def test_the_patterns_ui_typography_replaces_are_still_the_installed_ones() -> None:
+    import rich._wrap
+    import textual._wrap
+    from textual import content
+    from textual.document import _wrapped_document
+
+    assert 're_word = re.compile(r"\\s*\\S+\\s*")' in inspect.getsource(rich._wrap), (
+        "rich._wrap.re_word changed: compare ui/typography.py RICH_WORD with it"
+    )
+    assert "re_word.match(" in inspect.getsource(rich._wrap.words)
+    assert 're_chunk = re.compile(r"\\S+\\s*|\\s+")' in inspect.getsource(textual._wrap), (
+        "textual._wrap.re_chunk changed: compare ui/typography.py TEXTUAL_CHUNK with it"
+    )
+    assert "re_chunk.match(" in inspect.getsource(textual._wrap.chunks)
+    # Where Textual divides lines: Content (every Static and Label) through
+    # Rich's divide_line, a TextArea through its own compute_wrap_offsets.
+    assert getattr(content, "divide_line", None) is rich._wrap.divide_line, (
+        "textual.content no longer wraps with rich._wrap.divide_line: ui/typography.py "
+        "must replace whatever it uses now"
+    )
+    assert "divide_line(" in inspect.getsource(content.Content._wrap_and_format)
+    wraps_with = getattr(_wrapped_document, "compute_wrap_offsets", None)
+    assert wraps_with is textual._wrap.compute_wrap_offsets, (
+        "TextArea no longer wraps with textual._wrap.compute_wrap_offsets: revisit ui/typography.py"
+    )
+
+
+def test_wrapping_goes_through_the_patterns_ui_typography_replaces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import rich._wrap
+    import textual._wrap
+    from rich.console import Console
+    from textual.content import Content
+    from textual.document._document import Document
+    from textual.document._wrapped_document import WrappedDocument
+
+    from guarantee_tui.ui.typography import RICH_WORD, TEXTUAL_CHUNK
+
+    def divided() -> dict[str, list[str]]:
+        console = Console(width=NO_BREAK_WIDTH)
+        document = WrappedDocument(Document(NO_BREAK), NO_BREAK_WIDTH)
+        return {
+            "textual.content.Content": [
+                line.plain for line in Content(NO_BREAK).wrap(NO_BREAK_WIDTH)
+            ],
+            "rich.text.Text": [line.plain for line in Text(NO_BREAK).wrap(console, NO_BREAK_WIDTH)],
+            "TextArea (WrappedDocument)": document.lines[0],
+        }
+
+    # Textual's and Rich's own patterns break at the no-break space...
+    monkeypatch.setattr(rich._wrap, "re_word", re.compile(r"\s*\S+\s*"))
+    monkeypatch.setattr(textual._wrap, "re_chunk", re.compile(r"\S+\s*|\s+"))
+    assert all(_first_marks(lines) for lines in divided().values()), divided()
+    # ...and ours, put in their place, do not: the wrapping reads the names.
+    monkeypatch.setattr(rich._wrap, "re_word", RICH_WORD)
+    monkeypatch.setattr(textual._wrap, "re_chunk", TEXTUAL_CHUNK)
+    for where, lines in divided().items():
+        assert not _first_marks(lines), (
+            f"{where} no longer divides lines through rich._wrap.re_word or "
+            f"textual._wrap.re_chunk: revisit ui/typography.py ({lines})"
+        )

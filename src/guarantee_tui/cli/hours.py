@@ -68,7 +68,7 @@ def _line(market: str, status: Any, tr: Translator) -> str:
     from guarantee_tui.policy.markets import rules_for
 
     rules = rules_for(market)
-    now = tr.moment(status.local_time, rules.zone)
+    now = tr.moment(status.local_time, rules.zone, in_text=True)
     change = status.next_change
     if change is None:
         if status.open:
@@ -84,7 +84,7 @@ def _line(market: str, status: Any, tr: Translator) -> str:
             phone=rules.phone,
             time=now,
         )
-    nxt = tr.moment(change, rules.zone)
+    nxt = tr.moment(change, rules.zone, in_text=True)
     if status.open:
         return tr(
             "{market} {phone}: open, {time} local time; closes {next}.",

@@ -67,10 +67,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _print_table(results: Any, tr: Translator) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from guarantee_tui.cli.tables import console
     from guarantee_tui.services.phone import matched_on_label
     from guarantee_tui.text import visible
 
@@ -90,4 +90,4 @@ def _print_table(results: Any, tr: Translator) -> None:
             Text(visible(r.phone or "")),
             Text(visible(r.email or "")),
         )
-    Console(highlight=False).print(table)
+    console().print(table)

@@ -84,7 +84,7 @@ def why(effect: Effect, tr: Translator) -> str:
             professional=effect.professional,
             what=what,
             tries=tr.number(effect.tries),
-            when=tr.moment(effect.next_try_at),
+            when=tr.moment(effect.next_try_at, in_text=True),
             error=effect.last_error or "-",
         )
     if effect.state == "sending":

@@ -10,17 +10,24 @@ from guarantee_tui.i18n import Translator
 from guarantee_tui.policy import CONDITION_LABELS, Checklist
 from guarantee_tui.presentation import action_label, status_label, status_mark, verdict_label
 from guarantee_tui.text import visible
+from guarantee_tui.ui.typography import keep_no_break_spaces_in_rich
+
+
+def console() -> Console:
+    """Where tables are printed; French lines never begin with ":" or ";"."""
+    keep_no_break_spaces_in_rich()
+    return Console(highlight=False)
 
 
 def print_checklist(checklist: Checklist, tr: Translator) -> None:
-    console = Console(highlight=False)
+    out = console()
     title = Text(
         tr(
             "Claim {claim} · {professional} · {market} · at {at}",
             claim=visible(checklist.claim or "-"),
             professional=visible(checklist.professional),
             market=str(checklist.market),
-            at=tr.moment(checklist.at, "UTC") + " UTC",
+            at=tr.moment(checklist.at, "UTC", in_text=True) + " UTC",
         )
     )
     table = Table(title=title, show_lines=False, expand=False)
@@ -34,9 +41,9 @@ def print_checklist(checklist: Checklist, tr: Translator) -> None:
             # Evidence quotes data: refs, pack names, dates.
             Text(visible(tr.render(result.evidence), lines=True)),
         )
-    console.print(table)
+    out.print(table)
     refund = tr.credits(checklist.refund_credits) if checklist.refund_credits is not None else "-"
-    console.print(
+    out.print(
         Text(
             tr(
                 "Verdict: {verdict}. Recommended action: {action}. Refund: {refund}.",

@@ -38,7 +38,7 @@ from guarantee_tui.store.decisions import (
     suspend_professional,
 )
 from guarantee_tui.store.facts import ClaimFacts, load_claim
-from guarantee_tui.store.log import NewEntry, append, canonical_json
+from guarantee_tui.store.log import NewEntry, append, canonical_json, lock_head
 from guarantee_tui.store.log_state import claim_now
 from guarantee_tui.store.transactions import write_transaction
 
@@ -287,6 +287,10 @@ def decide(
     if not reason.strip():
         raise ReasonRequired(claim_ref)
     with write_transaction(engine) as conn:
+        # The head's lock first, and the facts read under it: a decision on
+        # another claim of the same professional (an approval: "no previous
+        # refund") committed meanwhile is seen by this checklist.
+        lock_head(conn)
         facts = load_claim(conn, claim_ref)
         if facts is None:
             raise UnknownClaim(claim_ref)

@@ -45,7 +45,7 @@ class ClaimHeld(UserError):
             "or a supervisor to take it over.",
             agent=self.holding.holder,
             ref=self.holding.claim_ref,
-            since=tr.moment(self.holding.since.astimezone()),
+            since=tr.moment(self.holding.since.astimezone(), in_text=True),
         )
 
 

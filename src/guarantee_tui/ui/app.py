@@ -38,6 +38,7 @@ from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, transl
 from guarantee_tui.ui.base import Translated
 from guarantee_tui.ui.bindings import check_keymap, listed, translate_bindings
 from guarantee_tui.ui.link import FOLLOW_GROUP, MarketplaceLink
+from guarantee_tui.ui.typography import keep_no_break_spaces
 
 if TYPE_CHECKING:
     from guarantee_tui.platform.settings import MarketplaceSettings
@@ -60,6 +61,9 @@ FOLLOW_RESTART = 5.0
 # for the database (a lease left behind expires anyway).
 RELEASE_AT_QUIT = 2.0
 log = logging.getLogger(__name__)
+
+# Once, before anything is drawn: French screens never begin a line with ":".
+keep_no_break_spaces()
 
 
 class AppClosed(Exception):

@@ -142,12 +142,13 @@ class AppModal(Translated, ModalScreen[R]):
 # --- a claim worked by one agent at a time (services/leases.py) -------------
 
 
-def since(moment: datetime, tr: Translator) -> str:
-    """When a lease began, in this desk's time: the time today, else date and time."""
+def since(moment: datetime, tr: Translator, *, in_text: bool = True) -> str:
+    """When a lease began, in this desk's time: the time today, else date and
+    time, as a sentence writes them unless not `in_text` (a table's cell)."""
     local = moment.astimezone()
     if local.date() == datetime.now(UTC).astimezone().date():
         return tr.time(local)
-    return tr.moment(local)
+    return tr.moment(local, in_text=in_text)
 
 
 def on_claim(holding: Holding, tr: Translator) -> str:

@@ -161,7 +161,7 @@ def describe_kept(kept: KeptField, tr: Translator) -> str:
     why = {
         "act": log_action_label(kept.act, tr),
         "agent": kept.agent,
-        "date": tr.moment(kept.at),
+        "date": tr.moment(kept.at, in_text=True),
     }
     given = "null" if kept.given is None else kept.given
     if kept.kind == "status":

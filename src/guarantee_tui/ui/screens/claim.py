@@ -179,7 +179,9 @@ def render_verdict(view: ClaimView, tr: Translator) -> Text:
                     "by {agent} on {at}",
                     agent=visible(view.decision.agent),
                     at=tr.moment(
-                        view.decision.decided_at, rules_for(str(view.checklist.market)).zone
+                        view.decision.decided_at,
+                        rules_for(str(view.checklist.market)).zone,
+                        in_text=True,
                     ),
                 )
             )
@@ -199,7 +201,7 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
         text.append(tr("profile suspended"), style="bold red")
     text.append("\n")
     details = [
-        tr("submitted {at}", at=tr.moment(view.submitted_at, zone)),
+        tr("submitted {at}", at=tr.moment(view.submitted_at, zone, in_text=True)),
         visible(pro.email) if pro.email else tr("no e-mail"),
         visible(pro.phone) if pro.phone else tr("no phone"),
     ]

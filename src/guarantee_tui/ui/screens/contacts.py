@@ -83,7 +83,7 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
     )
     out.append("\n")
     facts = [
-        tr("bought {at}", at=tr.moment(p.purchased_at, zone)),
+        tr("bought {at}", at=tr.moment(p.purchased_at, zone, in_text=True)),
         tr.credits(p.price_credits),
         tr("priority service with discount")
         if p.channel == "priority_discount"
@@ -96,7 +96,7 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
         out.append(
             tr(
                 "first contact {at} (after {delay})",
-                at=tr.moment(p.first_contacted_at, zone),
+                at=tr.moment(p.first_contacted_at, zone, in_text=True),
                 delay=tr.duration(p.first_contacted_at - p.purchased_at),
             )
         )
@@ -141,7 +141,7 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
             + tr(
                 "by {agent} on {at}",
                 agent=visible(explanation.verified_by),
-                at=tr.moment(explanation.verified_at, zone),
+                at=tr.moment(explanation.verified_at, zone, in_text=True),
             )
         )
     if explanation.note:

@@ -73,7 +73,7 @@ def effect_state(effect: EffectView, tr: Translator, zone: str) -> str:
     professional", "waiting for the suspension", "cancelled: reason"."""
     state = effect.state
     if state == "delivered":
-        when = tr.moment(effect.delivered_at or effect.created_at, zone)
+        when = tr.moment(effect.delivered_at or effect.created_at, zone, in_text=True)
         if effect.balance_credits is not None:
             return tr(
                 "sent at {when} · balance {balance}",
@@ -92,7 +92,7 @@ def effect_state(effect: EffectView, tr: Translator, zone: str) -> str:
                 tries=tries,
                 error=error,
             )
-        when = tr.moment(effect.next_try_at, zone)
+        when = tr.moment(effect.next_try_at, zone, in_text=True)
         return tr.plural(
             "retrying, next try at {when}, {tries} try, last error {error}",
             "retrying, next try at {when}, {tries} tries, last error {error}",
@@ -230,7 +230,7 @@ class EffectsScreen(AppScreen):
                 "claim {claim} · professional {professional} · since {since} (UTC)",
                 claim=visible(effect.claim or "—"),
                 professional=visible(effect.professional),
-                since=tr.moment(effect.created_at, UTC_ZONE),
+                since=tr.moment(effect.created_at, UTC_ZONE, in_text=True),
             ),
             "\n",
         )

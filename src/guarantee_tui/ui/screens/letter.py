@@ -81,7 +81,7 @@ class LetterScreen(AppScreen):
             + tr(
                 "by {agent} on {at}",
                 agent=visible(d.agent),
-                at=tr.moment(d.decided_at, "UTC") + " UTC",
+                at=tr.moment(d.decided_at, "UTC", in_text=True) + " UTC",
             )
         )
         if d.refund_credits is not None:

@@ -165,13 +165,11 @@ def render_card(
     stand.append("\n")
     facts = [tr("contacts bought: {n} of 20", n=tr.number(m.purchases))]
     if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
-        facts.append(
-            tr("20th purchase by {date}", date=tr.date(_local_date(m.purchase_deadline, zone)))
-        )
+        deadline = _local_date(m.purchase_deadline, zone)
+        facts.append(tr("20th purchase by {date}", date=tr.date(deadline, in_text=True)))
     if m.claimable_from is not None:
-        facts.append(
-            tr("claim possible from {date}", date=tr.date(_local_date(m.claimable_from, zone)))
-        )
+        claimable = _local_date(m.claimable_from, zone)
+        facts.append(tr("claim possible from {date}", date=tr.date(claimable, in_text=True)))
     stand.append(" · ".join(facts))
     parts.append(stand)
     for result in card.shown_conditions:
@@ -195,7 +193,7 @@ def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Te
     line.append(visible(claim.ref), style="bold")
     line.append(" ")
     if claim.status == "open":
-        sent = tr.date(_local_date(claim.submitted_at, zone))
+        sent = tr.date(_local_date(claim.submitted_at, zone), in_text=True)
         if claim.checklist is None:
             line.append(tr("open, sent on {date}", date=sent))
             return line
@@ -217,7 +215,7 @@ def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Te
         tr(
             "{status} on {date} by {agent}",
             status=status,
-            date=tr.moment(decision.decided_at, zone),
+            date=tr.moment(decision.decided_at, zone, in_text=True),
             agent=visible(decision.agent),
         )
     )

@@ -339,7 +339,7 @@ class QueueScreen(AppScreen):
         style = "bold" if self.gapp.is_me(r.holder) else ""
         if not self._names_fit():
             return Text(visible(initials(r.holder)), style=style)
-        at = since(r.held_since or r.held_until, self.tr)
+        at = since(r.held_since or r.held_until, self.tr, in_text=False)
         cell = Text(self.tr("{agent} {since}", agent=visible(r.holder), since=at), style=style)
         self._holder_width = max(self._holder_width, cell.cell_len)
         return cell
