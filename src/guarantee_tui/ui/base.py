@@ -151,32 +151,42 @@ def since(moment: datetime, tr: Translator, *, in_text: bool = True) -> str:
     return tr.moment(local, in_text=in_text)
 
 
+def since_phrase(moment: datetime, tr: Translator) -> str:
+    """ "since 10:02" or "since 1 June 2026 at 10:02", for a sentence: the
+    languages put different words before a time and a date ("depuis 10:02",
+    "depuis le 1er juin 2026 à 10:02"; "desde as 10:02")."""
+    local = moment.astimezone()
+    if local.date() == datetime.now(UTC).astimezone().date():
+        return tr("since {time}", time=tr.time(local))
+    return tr("since {date_and_time}", date_and_time=tr.moment(local, in_text=True))
+
+
 def on_claim(holding: Holding, tr: Translator) -> str:
     return tr(
-        "{agent} is on this claim since {since}",
+        "{agent} is on this claim {since}",
         agent=visible(holding.holder),
-        since=since(holding.since, tr),
+        since=since_phrase(holding.since, tr),
     )
 
 
 def held_notice(holding: Holding, tr: Translator, *, supervisor: bool, take_key: str | None) -> str:
     """Why the keys that act on a claim someone else holds are not available;
     `take_key`: the key that takes it over here (None: not on this screen)."""
-    agent, at = visible(holding.holder), since(holding.since, tr)
+    agent, at = visible(holding.holder), since_phrase(holding.since, tr)
     if not supervisor:
         return tr(
-            "{agent} is on this claim since {since}: ask them, or a supervisor to take it over.",
+            "{agent} is on this claim {since}: ask them, or a supervisor to take it over.",
             agent=agent,
             since=at,
         )
     if take_key is None:
         return tr(
-            "{agent} is on this claim since {since}: take it over first, on the claim screen.",
+            "{agent} is on this claim {since}: take it over first, on the claim screen.",
             agent=agent,
             since=at,
         )
     return tr(
-        "{agent} is on this claim since {since}: take it over first ({key}).",
+        "{agent} is on this claim {since}: take it over first ({key}).",
         agent=agent,
         since=at,
         key=take_key,

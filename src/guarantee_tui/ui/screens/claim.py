@@ -48,7 +48,7 @@ from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.services.effect_view import EffectView
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.text import visible
-from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since
+from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since_phrase
 from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
 from guarantee_tui.ui.widgets.footer import AppFooter
@@ -473,11 +473,10 @@ class ClaimScreen(HeldClaimScreen):
         self.app.push_screen(
             ConfirmScreen(
                 self.tr(
-                    "{agent} is on claim {ref} since {since}. Take it over? "
-                    "The decision log records it.",
+                    "{agent} is on claim {ref} {since}. Take it over? The decision log records it.",
                     agent=visible(holding.holder),
                     ref=visible(self.claim_ref),
-                    since=since(holding.since, self.tr),
+                    since=since_phrase(holding.since, self.tr),
                 ),
                 self.tr("Take over"),
             ),
