@@ -155,7 +155,9 @@ def intake(
         yield intake_one(engine, message, agent=agent, at=clock())
 
 
-def intake_one(engine: Engine, message: RawMessage, *, agent: str | None, at: datetime) -> Outcome:
+def _planned(engine: Engine, message: RawMessage) -> Outcome | tuple[Reading, _Plan]:
+    """The message read and what to make of it, or its outcome when that is
+    settled before anything is written (unreadable, or already taken in)."""
     if message.data is None:
         return Outcome(message.origin, REJECTED, reason="too_large")
     try:
@@ -167,7 +169,15 @@ def intake_one(engine: Engine, message: RawMessage, *, agent: str | None, at: da
         known = store.known_message(conn, message_id)
         if known is not None:
             return _duplicate(message.origin, message_id, known)
-        plan = _plan(conn, reading)
+        return reading, _plan(conn, reading)
+
+
+def intake_one(engine: Engine, message: RawMessage, *, agent: str | None, at: datetime) -> Outcome:
+    planned = _planned(engine, message)
+    if isinstance(planned, Outcome):
+        return planned
+    reading, plan = planned
+    message_id = reading.letter.message_id
     try:
         with refusals(), write_transaction(engine) as conn:
             return _record(conn, message, reading, plan, agent, at)
@@ -182,19 +192,16 @@ def intake_one(engine: Engine, message: RawMessage, *, agent: str | None, at: da
 
 def preview(engine: Engine, message: RawMessage) -> Outcome:
     """What intake would make of `message`, recording nothing."""
-    if message.data is None:
-        return Outcome(message.origin, REJECTED, reason="too_large")
-    try:
-        reading = read(message.data)
-    except BadMessage as exc:
-        return Outcome(message.origin, REJECTED, reason=exc.problem)
-    message_id = reading.letter.message_id
-    with engine.connect() as conn:
-        known = store.known_message(conn, message_id)
-        if known is not None:
-            return _duplicate(message.origin, message_id, known)
-        plan = _plan(conn, reading)
-    return _outcome(message.origin, message_id, plan, plan.claim.ref if plan.claim else None)
+    planned = _planned(engine, message)
+    if isinstance(planned, Outcome):
+        return planned
+    reading, plan = planned
+    return _outcome(
+        message.origin,
+        reading.letter.message_id,
+        plan,
+        plan.claim.ref if plan.claim else None,
+    )
 
 
 def _outcome(source: str, message_id: str, plan: _Plan, claim_ref: str | None) -> Outcome:

@@ -146,9 +146,13 @@ def since(moment: datetime, tr: Translator, *, in_text: bool = True) -> str:
     """When a lease began, in this desk's time: the time today, else date and
     time, as a sentence writes them unless not `in_text` (a table's cell)."""
     local = moment.astimezone()
-    if local.date() == datetime.now(UTC).astimezone().date():
+    if _today(local):
         return tr.time(local)
     return tr.moment(local, in_text=in_text)
+
+
+def _today(local: datetime) -> bool:
+    return local.date() == datetime.now(UTC).astimezone().date()
 
 
 def since_phrase(moment: datetime, tr: Translator) -> str:
@@ -156,7 +160,7 @@ def since_phrase(moment: datetime, tr: Translator) -> str:
     languages put different words before a time and a date ("depuis 10:02",
     "depuis le 1er juin 2026 à 10:02"; "desde as 10:02")."""
     local = moment.astimezone()
-    if local.date() == datetime.now(UTC).astimezone().date():
+    if _today(local):
         return tr("since {time}", time=tr.time(local))
     return tr("since {date_and_time}", date_and_time=tr.moment(local, in_text=True))
 
