@@ -23,7 +23,8 @@ from guarantee_tui.store.engine import make_engine
 from tests.strategies import sample, write_case_file
 
 SEED: Final = 12
-MUTATIONS: Final = 400
+# Each kind of mutation some twenty times over; more finds nothing new in the suite.
+MUTATIONS: Final = 160
 MARK: Final = "@@mutated@@"
 # What a refusal's line names after the file: a JSON path, or where the text breaks.
 NAMED: Final = re.compile(
@@ -240,43 +241,45 @@ def test_odd_moments_are_used_or_refused_with_exit_2(
     assert status == 2 and err.startswith(("--from: ", "No database at"))
 
 
+ODD_FIXED: Final = (
+    "",
+    " ",
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "' OR 1=1 --",
+    "%' OR '1'='1",
+    "+",
+    "00",
+    "+33",
+    "+33 (0)1 84 88 82 46 poste 12",
+    "0" * 200,
+    "a" * 1000,
+    "@",
+    "@@",
+    "a@",
+    "@b.fr",
+    "CL-",
+    "\x1b]0;PWNED\x07",
+    "\x00",
+    "\ud800",
+    "😀",
+    "Ꮎ",
+    "ß",
+    "ǅ",
+    "İ",
+    "\u202e",
+    "\ufeff",
+    "[b]x[/]",
+    "[/nope]",
+)
+
+
 def odd_queries() -> Iterator[str]:
     rnd = random.Random(SEED)
-    fixed = [
-        "",
-        " ",
-        "%",
-        "_",
-        "\\",
-        "'",
-        '"',
-        "' OR 1=1 --",
-        "%' OR '1'='1",
-        "+",
-        "00",
-        "+33",
-        "+33 (0)1 84 88 82 46 poste 12",
-        "0" * 200,
-        "a" * 1000,
-        "@",
-        "@@",
-        "a@",
-        "@b.fr",
-        "CL-",
-        "\x1b]0;PWNED\x07",
-        "\x00",
-        "\ud800",
-        "😀",
-        "Ꮎ",
-        "ß",
-        "ǅ",
-        "İ",
-        "\u202e",
-        "\ufeff",
-        "[b]x[/]",
-        "[/nope]",
-    ]
-    yield from fixed
+    yield from ODD_FIXED
     alphabet = "aéœ0123456789 +-().@_%\\'\"\t\n\x1b\x9b😀ß"
     for _ in range(80):
         yield "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 40)))
@@ -289,8 +292,10 @@ def test_odd_queries_find_or_not_and_print_nothing_a_terminal_acts_on(
     source = write_case_file(tmp_path / "cases.json", sample())
     assert main(["import", str(source), "--db", str(db)]) == 0
     capsys.readouterr()
-    for query in odd_queries():
-        for extra in ([], ["--json"]):
+    for n, query in enumerate(odd_queries()):
+        # The chosen queries in both outputs; the random ones in one each, by turns.
+        both = n < len(ODD_FIXED)
+        for extra in ([], ["--json"]) if both else ((["--json"] if n % 2 else []),):
             status = main(["lookup", "--db", str(db), *extra, "--", query])
             out, err = capsys.readouterr()
             assert status in (0, 1, 2), query

@@ -22,9 +22,9 @@ from guarantee_tui.policy.messages import Credits, Items, Message, Moment, Perce
 
 def test_credits_dates_and_numbers_follow_the_locale() -> None:
     fr, pt, en = translator("fr"), translator("pt"), translator("en")
-    assert fr.credits(1234) == "1\u202f234 crédits"
-    assert fr.credits(1) == "1 crédit"
-    assert pt.credits(1234) == "1\xa0234 créditos"
+    assert fr.credits(1234) == "1\u202f234\xa0crédits"
+    assert fr.credits(1) == "1\xa0crédit"
+    assert pt.credits(1234) == "1\xa0234\xa0créditos"
     assert en.credits(1234) == "1,234 credits"
     assert fr.date(date(2026, 3, 12)) == "12 mars 2026"
     assert pt.date(date(2026, 3, 12)) == "12 de março de 2026"
@@ -39,8 +39,8 @@ def test_moments_are_shown_in_the_market_zone() -> None:
 
 def test_french_plural_treats_zero_as_singular() -> None:
     fr = translator("fr")
-    assert fr.credits(0) == "0 crédit"
-    assert translator("pt").credits(0) == "0 créditos"
+    assert fr.credits(0) == "0\xa0crédit"
+    assert translator("pt").credits(0) == "0\xa0créditos"
 
 
 def test_messages_render_nested_parameters() -> None:

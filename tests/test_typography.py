@@ -48,6 +48,20 @@ BRAZILIAN = {
 _BRAZILIAN = re.compile(r"\b(" + "|".join(map(re.escape, BRAZILIAN)) + r")\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 
+# A number, or a placeholder that holds one, then an ordinary space and its unit or
+# the thing it counts: a line may not end between them ("2 h", "240 crédits",
+# "20 contactos"), in either language.
+_UNITS = (
+    "h|min|heures?|minutes?|jours?|mois|ans?|semaines?|crédits?|contacts?"
+    "|horas?|minutos?|dias?|meses|mês|anos?|semanas?|créditos?|contactos?"
+)
+_COUNTS = "n|count|hours|minutes|days|months|years|weeks|amount|credits|missing|total"
+_BROKEN_UNIT = re.compile(rf"(?:\d+|\{{(?:{_COUNTS})\}}) (?:(?:{_UNITS})(?!\w)|%)")
+
+
+def broken_units(text: str) -> list[str]:
+    return [m.group(0) for m in _BROKEN_UNIT.finditer(text)]
+
 
 def french_mistakes(text: str) -> list[str]:
     return [why for pattern, why in _FRENCH_MISTAKES if pattern.search(text)]
@@ -82,6 +96,33 @@ def test_the_checks_catch_what_they_must() -> None:
         "celular",
     ]
     assert not brazilian_forms("voltar a ligar pelo telemóvel; o contacto, a equipa, {tela}")
+
+
+def test_the_unit_check_catches_what_it_must() -> None:
+    assert broken_units("2 h 05 min, 1\u202f234 crédits, {n} contactos, 80 %") == [
+        "2 h",
+        "05 min",
+        "234 crédits",
+        "{n} contactos",
+        "80 %",
+    ]
+    assert not broken_units("2\u00a0h\u00a005\u00a0min, {n}\u00a0crédits, {time} heure, 3 hommes")
+
+
+@pytest.mark.parametrize(("directory", "locale"), [("fr", "fr"), ("pt_PT", "pt_PT")])
+def test_no_line_may_end_between_a_number_and_its_unit(directory: str, locale: str) -> None:
+    wrong = [
+        f"{msgid!r}: {text!r}: {found}"
+        for msgid, text in translations(directory, locale)
+        if (found := broken_units(text))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", sorted(LETTERS.glob("*/*.txt")), ids=lambda p: p.name)
+def test_no_reviewed_letter_breaks_a_number_from_its_unit(path: Path) -> None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        assert not broken_units(line), f"{path.name}, line {number}: {line!r}"
 
 
 def test_every_french_translation_is_set_in_french_typography() -> None:

@@ -61,7 +61,7 @@ def test_approve_records_everything_in_one_go(engine: Engine) -> None:
     assert outcome.status == "approved"
     assert outcome.refund_credits == 240
     assert outcome.letter_language == "fr"
-    assert "240 crédits" in outcome.letter
+    assert "240\xa0crédits" in outcome.letter
     assert "01 84 88 82 46" in outcome.letter and "support@habitissimo.fr" in outcome.letter
     assert "Société A [b]x[/b]" in outcome.letter
     with engine.connect() as conn:

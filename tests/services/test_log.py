@@ -67,7 +67,7 @@ def test_every_act_is_in_the_chain_and_the_chain_verifies(team: Engine) -> None:
         "reject",
         "reveal_client_data",
     ]
-    assert entries[1].letter_text and "240 crédits" in entries[1].letter_text
+    assert entries[1].letter_text and "240\xa0crédits" in entries[1].letter_text
     checklist = json.loads(entries[1].checklist or "{}")
     assert [c["status"] for c in checklist["conditions"]] == ["met"] * 15
     assert entries[2].market == "PT"
@@ -160,7 +160,7 @@ def test_csv_export_opens_in_french_and_portuguese_spreadsheets(team: Engine) ->
     assert rows[0][1] == "heure (UTC)"
     assert rows[1][1] == "2026-06-01 12:00:00"
     assert rows[1][9] == "Tout est bon ; « oui »"
-    assert "240 crédits" in rows[1][11]
+    assert "240\xa0crédits" in rows[1][11]
     assert "\r\n" in data
 
 

@@ -32,7 +32,7 @@ from tests.builders import AT, claim_for, eligible_professional, tagged
 from tests.store.helpers import insert
 
 PROCESSES: Final = 8
-CLAIMS: Final = 40
+CLAIMS: Final = 16
 MESSAGE: Final = "We looked at your claim with care."
 # What a racing agent may be told: someone was first.
 REFUSALS: Final = (decisions.ClaimNotOpen, decisions.ClaimChanged)

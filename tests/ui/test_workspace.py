@@ -289,7 +289,7 @@ async def test_approve_an_eligible_claim(make_app: MakeApp, ui_db: str) -> None:
         await settle(pilot)
         assert isinstance(app.screen, DecisionScreen)
         shown = visible_text(app)
-        assert "240 crédits" in shown  # the letter, in French for a French professional
+        assert "240\xa0crédits" in shown  # the letter, in French for a French professional
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ClaimScreen)
@@ -300,7 +300,7 @@ async def test_approve_an_eligible_claim(make_app: MakeApp, ui_db: str) -> None:
         assert isinstance(app.screen, ClaimScreen)
         await pilot.press("d")
         await settle(pilot)
-        assert "240 crédits" in visible_text(app)
+        assert "240\xa0crédits" in visible_text(app)
     engine = make_engine(ui_db)
     with engine.connect() as conn:
         row = conn.execute(

@@ -199,11 +199,18 @@ def _for_professional(message: Message, known: Mapping[str, tuple[Param, Param]]
 _NO_BREAK_BEFORE: Final = re.compile(r" ([:»])")
 _THIN_NO_BREAK_BEFORE: Final = re.compile(r" ([;?!])")
 _NO_BREAK_AFTER: Final = re.compile(r"« ")
+# A number and its unit or what it counts stay on one line ("2 h", "20 contactos"),
+# in either language, as the catalogs set them.
+_NUMBER_UNIT: Final = re.compile(
+    r"(\d) ((?:h|min|heures?|minutes?|jours?|mois|ans?|semaines?|crédits?|contacts?"
+    r"|horas?|minutos?|dias?|meses|mês|anos?|semanas?|créditos?|contactos?)(?!\w)|%)"
+)
 
 
 def _typeset(text: str, language: str) -> str:
     """The catalogs set French typography; this sets it in what people typed too
     (a company name, an explanation, the agent's message), as a printed letter would."""
+    text = _NUMBER_UNIT.sub("\\1\u00a0\\2", text)
     if language != "fr":
         return text
     text = _NO_BREAK_BEFORE.sub("\u00a0\\1", text)
