@@ -123,11 +123,26 @@ def watch(
 ) -> Iterator[Outcome | Reconnecting | Reconnected]:
     """Takes new messages until `wait(seconds)` returns True (stop asked).
 
-    The first connection's failure is raised (a wrong setting); later, a lost
-    connection is reported (`Reconnecting`) and opened again with backoff.
+    The first connection is opened here, its failure raised (a wrong
+    setting); later, a lost connection is reported (`Reconnecting`) and
+    opened again with backoff.
     """
-    held: list[Mailbox] = [open_mailbox()]
-    where = held[0].where
+    first = open_mailbox()
+    return _watching(engine, first, open_mailbox, agent, limit, poll_seconds, wait, clock)
+
+
+def _watching(
+    engine: Engine,
+    first: Mailbox,
+    open_mailbox: Opener,
+    agent: str | None,
+    limit: int,
+    poll_seconds: float,
+    wait: Callable[[float], bool],
+    clock: Clock,
+) -> Iterator[Outcome | Reconnecting | Reconnected]:
+    held = [first]
+    where = first.where
     try:
         while True:
             try:
