@@ -6,17 +6,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from guarantee_tui.config import ImapSettings
 from guarantee_tui.mail.imap import DONE, REFUSED, Mailbox, open_mailbox
-from guarantee_tui.services.intake import Outcome
+from guarantee_tui.services import intake_imap
+from guarantee_tui.services.intake import Outcome, intake_one
 from guarantee_tui.services.intake_imap import (
     Reconnected,
     Reconnecting,
-    take_all,
     take_once,
     watch,
 )
@@ -128,25 +129,20 @@ class Killed(BaseException):
     """The process dies: nothing after this point runs."""
 
 
-class _DiesBeforeMarking(Mailbox):
-    def mark(self, uid: int, *, refused: bool = False) -> None:
-        raise Killed
-
-
 def test_a_crash_between_commit_and_mark_creates_nothing_twice(
-    engine: Engine, imap: Imap, tmp_path: Path
+    engine: Engine, imap: Imap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(engine, tmp_path)
     imap.append(raw(numbered_letter(), sender=FROM_PRO, message_id="<crash@pm.fr>"))
-    settings = imap.settings()
 
-    def dying() -> Mailbox:
-        opened = open_mailbox(settings)
-        opened.__class__ = _DiesBeforeMarking
-        return opened
+    def dies_once_committed(*args: Any, **kwargs: Any) -> Outcome:
+        intake_one(*args, **kwargs)  # the real one: its transaction commits
+        raise Killed
 
-    with pytest.raises(Killed):
-        _once(engine, imap, dying)
+    with monkeypatch.context() as patched:
+        patched.setattr(intake_imap, "intake_one", dies_once_committed)
+        with pytest.raises(Killed):
+            _once(engine, imap)
     # Committed, but the server was never told.
     assert _count(engine, Claim) == 2
     assert imap.flags() == [set()]
@@ -268,11 +264,3 @@ def test_watch_backs_off_longer_while_the_server_stays_away(
 def _unreachable(settings: ImapSettings) -> ImapSettings:
     # Nothing listens on port 1 of this machine: the connection is refused.
     return replace(settings, port=1)
-
-
-def test_take_all_counts_for_the_app(engine: Engine, imap: Imap, tmp_path: Path) -> None:
-    load(engine, tmp_path)
-    imap.append(raw(numbered_letter(), sender=FROM_PRO, message_id="<a1@pm.fr>"))
-    settings = imap.settings()
-    counts = take_all(engine, lambda: open_mailbox(settings), agent="Camille", limit=LIMIT)
-    assert dict(counts) == {"created": 1}

@@ -30,7 +30,8 @@ from typing import Final
 
 from sqlalchemy import Engine
 
-from guarantee_tui.mail.imap import ImapUnreachable, Mailbox, MailboxLost
+from guarantee_tui.config import ImapSettings, imap_configured, imap_settings, intake_max_bytes
+from guarantee_tui.mail.imap import ImapUnreachable, Mailbox, MailboxLost, open_mailbox
 from guarantee_tui.services.intake import REJECTED, Outcome, intake_one
 
 # The longest wait between two attempts to reconnect.
@@ -97,18 +98,27 @@ def take_once(
         mailbox.close()
 
 
+def configured() -> tuple[ImapSettings, int] | None:
+    """The config file's IMAP mailbox and the largest message read; None without
+    `[intake] imap_url`. A bad or missing setting raises, naming its key."""
+    if not imap_configured():
+        return None
+    return imap_settings(), intake_max_bytes()
+
+
 def take_all(
     engine: Engine,
-    open_mailbox: Opener,
+    settings: ImapSettings,
     *,
     agent: str | None,
     limit: int,
     clock: Clock = _now,
 ) -> Counter[str]:
     """One pass, for the app: how many messages ended in each status."""
-    return Counter(
-        o.status for o in take_once(engine, open_mailbox, agent=agent, limit=limit, clock=clock)
+    outcomes = take_once(
+        engine, lambda: open_mailbox(settings), agent=agent, limit=limit, clock=clock
     )
+    return Counter(o.status for o in outcomes)
 
 
 def watch(
