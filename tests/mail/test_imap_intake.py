@@ -264,3 +264,24 @@ def test_watch_backs_off_longer_while_the_server_stays_away(
 def _unreachable(settings: ImapSettings) -> ImapSettings:
     # Nothing listens on port 1 of this machine: the connection is refused.
     return replace(settings, port=1)
+
+
+def test_a_server_without_keywords_gets_seen_and_flagged(
+    engine: Engine, imap: Imap, tmp_path: Path
+) -> None:
+    load(engine, tmp_path)
+    imap.append(
+        raw(numbered_letter(), sender=FROM_PRO, message_id="<s1@pm.fr>"),
+        b"Subject: no sender\r\n\r\nhello\r\n",
+    )
+    settings = imap.settings()
+
+    def without_keywords() -> Mailbox:
+        # Dovecot keeps keywords: here it stands for a server whose PERMANENTFLAGS lack \*.
+        opened = open_mailbox(settings)
+        opened.keywords = False
+        return opened
+
+    assert [o.status for o in _once(engine, imap, without_keywords)] == ["created", "rejected"]
+    assert imap.flags() == [{"\\Seen"}, {"\\Seen", "\\Flagged"}]
+    assert _once(engine, imap, without_keywords) == []

@@ -200,11 +200,11 @@ class Mailbox:
         self._conn = conn
         self.settings = settings
         self.where = settings.where
-        permanent = b" ".join(
-            item for item in conn.response("PERMANENTFLAGS")[1] if isinstance(item, bytes)
-        )
-        # Keywords kept: `\*` lets clients make new ones; or ours exists already.
-        self.keywords = b"\\*" in permanent or DONE.encode() in permanent
+        answer = [i for i in conn.response("PERMANENTFLAGS")[1] if isinstance(i, bytes)]
+        permanent = b" ".join(answer)
+        # Keywords kept: `\*` lets clients make new ones, or ours exists already; no
+        # PERMANENTFLAGS at all means every flag is kept (RFC 3501, 7.1).
+        self.keywords = not answer or b"\\*" in permanent or DONE.encode() in permanent
         validity = conn.response("UIDVALIDITY")[1]
         self._validity = validity[0].decode("ascii") if validity and validity[0] else "0"
 
