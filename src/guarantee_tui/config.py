@@ -343,3 +343,199 @@ def _login_name() -> str | None:
         return getpass.getuser() or None
     except (KeyError, OSError):
         return None
+
+
+# --- E-mail intake from an IMAP mailbox ---------------------------------------------
+#
+#     [intake]
+#     imap_url = "imaps://mail.example.com"     # imaps:// (port 993) or imap:// (143)
+#     imap_folder = "INBOX"                     # the default
+#     imap_user = "support@example.com"
+#     imap_ca_file = "ca.pem"                   # optional; relative: to this file
+#     imap_poll_seconds = 60                    # --watch and the app (1 to 3600)
+#
+# The password comes from GUARANTEE_TUI_IMAP_PASSWORD, else from ~/.netrc (the
+# line of the server's host and the user): never from the command line, which
+# `ps` shows everyone, nor from this file, which is often shared.
+
+IMAP_PASSWORD_ENV: Final = "GUARANTEE_TUI_IMAP_PASSWORD"
+DEFAULT_IMAP_FOLDER: Final = "INBOX"
+DEFAULT_IMAP_POLL_SECONDS: Final = 60
+_IMAP_PORTS: Final = {"imaps": 993, "imap": 143}
+
+
+class ImapNotConfigured(UserError):
+    """`[intake] imap_url` or `imap_user` is missing."""
+
+    def __init__(self, source: str, key: str) -> None:
+        super().__init__(f"{source}: {key}")
+        self.source, self.key = source, key
+
+    def describe(self, tr: Translator) -> str:
+        return tr(
+            "No IMAP mailbox is configured: set [intake] {key} in {source}. Nothing was taken in.",
+            key=self.key,
+            source=self.source,
+        )
+
+
+class ImapPasswordMissing(UserError):
+    def __init__(self, variable: str, netrc: str, host: str, user: str, problem: str = "") -> None:
+        super().__init__(f"{variable} / {netrc}")
+        self.variable, self.netrc, self.host, self.user = variable, netrc, host, user
+        self.problem = problem
+
+    def describe(self, tr: Translator) -> str:
+        if self.problem:
+            return tr(
+                "No password for the IMAP mailbox: {variable} is not set and {netrc} "
+                "cannot be read ({problem}). Nothing was taken in.",
+                variable=self.variable,
+                netrc=self.netrc,
+                problem=tr(self.problem),
+            )
+        return tr(
+            "No password for the IMAP mailbox: set {variable}, or add a line "
+            "'machine {host} login {user} password ...' to {netrc}. Nothing was taken in.",
+            variable=self.variable,
+            netrc=self.netrc,
+            host=self.host,
+            user=self.user,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImapSettings:
+    """Where the claims mailbox is and how to log in; the password never shows."""
+
+    scheme: str  # "imaps" or "imap"
+    host: str
+    port: int
+    folder: str
+    user: str
+    password: str = field(repr=False)
+    # Where the password came from (the variable's name or the netrc file), for messages.
+    password_source: str
+    ca_file: Path | None
+    poll_seconds: int
+    # The config file, for messages naming a key.
+    source: str
+
+    @property
+    def where(self) -> str:
+        """The mailbox as people write it, without the password."""
+        return f"{self.scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
+
+
+def _intake_table(data: Mapping[str, Any], source: str) -> Mapping[str, Any]:
+    section = data.get(INTAKE_KEY, {})
+    if not isinstance(section, Mapping):
+        raise ConfigError(source, INTAKE_KEY, N_("must be a table"))
+    return section
+
+
+def imap_configured(path: Path | None = None) -> bool:
+    """Whether the config file names an IMAP mailbox (`[intake] imap_url`)."""
+    source = path or config_path()
+    return "imap_url" in _intake_table(_read(source), str(source))
+
+
+def _imap_text(section: Mapping[str, Any], source: str, key: str, default: str | None) -> str:
+    value = section.get(key, default)
+    if value is None:
+        raise ImapNotConfigured(source, key)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(source, f"{INTAKE_KEY}.{key}", N_("must be a non-empty string"))
+    return value.strip()
+
+
+def _imap_address(value: str, source: str) -> tuple[str, str, int]:
+    from urllib.parse import urlsplit
+
+    key = f"{INTAKE_KEY}.imap_url"
+    bad = N_(
+        "must be imaps://HOST or imaps://HOST:PORT (or imap:// with STARTTLS or on this machine)"
+    )
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(source, key, bad) from None
+    if parts.scheme not in _IMAP_PORTS or not parts.hostname:
+        raise ConfigError(source, key, bad)
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(
+            source,
+            key,
+            N_(
+                "no user or password in the URL: the user goes in [intake] imap_user, the "
+                "password in GUARANTEE_TUI_IMAP_PASSWORD or ~/.netrc"
+            ),
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(
+            source, key, N_("no folder in the URL: the folder goes in [intake] imap_folder")
+        )
+    return parts.scheme, parts.hostname, port or _IMAP_PORTS[parts.scheme]
+
+
+def _imap_password(host: str, user: str, environ: Mapping[str, str]) -> tuple[str, str]:
+    import netrc
+    import stat
+
+    given = environ.get(IMAP_PASSWORD_ENV)
+    if given:
+        return given, IMAP_PASSWORD_ENV
+    where = os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".netrc")
+    try:
+        mode = os.stat(where).st_mode
+    except FileNotFoundError:
+        raise ImapPasswordMissing(IMAP_PASSWORD_ENV, where, host, user) from None
+    except OSError as exc:
+        raise ImapPasswordMissing(
+            IMAP_PASSWORD_ENV, where, host, user, exc.strerror or str(exc)
+        ) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # As ftp and curl: a password others may read is no secret (chmod 600).
+        raise ImapPasswordMissing(
+            IMAP_PASSWORD_ENV, where, host, user, N_("readable by other users: chmod 600")
+        )
+    try:
+        entry = netrc.netrc(where).authenticators(host)
+    except (OSError, netrc.NetrcParseError) as exc:
+        problem = getattr(exc, "msg", None) or getattr(exc, "strerror", None) or str(exc)
+        raise ImapPasswordMissing(IMAP_PASSWORD_ENV, where, host, user, problem) from None
+    if entry is None or not entry[2] or (entry[0] and entry[0] != user):
+        raise ImapPasswordMissing(IMAP_PASSWORD_ENV, where, host, user)
+    return entry[2], where
+
+
+def imap_settings(
+    path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> ImapSettings:
+    """The IMAP mailbox's settings, checked; a missing or bad one names its key and file."""
+    env = os.environ if environ is None else environ
+    config = path or config_path()
+    source = str(config)
+    section = _intake_table(_read(config), source)
+    scheme, host, port = _imap_address(_imap_text(section, source, "imap_url", None), source)
+    user = _imap_text(section, source, "imap_user", None)
+    folder = _imap_text(section, source, "imap_folder", DEFAULT_IMAP_FOLDER)
+    ca_file: Path | None = None
+    if "imap_ca_file" in section:
+        ca_file = Path(_imap_text(section, source, "imap_ca_file", None)).expanduser()
+        if not ca_file.is_absolute():
+            ca_file = config.parent / ca_file
+        if not ca_file.is_file():
+            raise ConfigError(str(ca_file), f"{INTAKE_KEY}.imap_ca_file", N_("no such file"))
+    poll = section.get("imap_poll_seconds", DEFAULT_IMAP_POLL_SECONDS)
+    if isinstance(poll, bool) or not isinstance(poll, int) or not 1 <= poll <= 3600:
+        raise ConfigError(
+            source,
+            f"{INTAKE_KEY}.imap_poll_seconds",
+            N_("must be a whole number of seconds from 1 to 3600"),
+        )
+    password, password_source = _imap_password(host, user, env)
+    return ImapSettings(
+        scheme, host, port, folder, user, password, password_source, ca_file, poll, source
+    )

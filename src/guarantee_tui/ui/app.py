@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from guarantee_tui.platform.settings import MarketplaceSettings
     from guarantee_tui.services.events import Change
     from guarantee_tui.services.first_page import FirstPage
+    from guarantee_tui.ui.imap_intake import BackgroundIntake
 
 T = TypeVar("T")
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -145,6 +146,8 @@ class GuaranteeApp(App[None]):
         # The last key or click: a claim stays taken while its agent is at work.
         self.last_activity = monotonic()
         self._stop_following = threading.Event()
+        # Takes the IMAP mailbox's new messages, when one is configured (ui/imap_intake.py).
+        self.imap_intake: BackgroundIntake | None = None
 
     # --- time, language -------------------------------------------------
 
@@ -316,6 +319,11 @@ class GuaranteeApp(App[None]):
         )
         self.link.start()
         self.run_worker(self._follow, thread=True, exit_on_error=False, group=FOLLOW_GROUP)
+        if self.imap_intake is None:
+            from guarantee_tui.ui.imap_intake import BackgroundIntake
+
+            self.imap_intake = BackgroundIntake(self)
+            self.imap_intake.start()
 
     def _load_role(self, db: Any) -> str:
         from guarantee_tui.services.roles import role_of
