@@ -38,10 +38,10 @@ from typing import Final
 from sqlalchemy import Connection, Engine
 
 from guarantee_tui.errors import UserError
-from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.i18n import Translator
 from guarantee_tui.mail.cues import Contact
 from guarantee_tui.mail.matching import APPLY_FROM, attribute
-from guarantee_tui.mail.message import BadMessage
+from guarantee_tui.mail.message import BadMessage, read_letter
 from guarantee_tui.mail.reading import read
 from guarantee_tui.mail.segments import EXPLANATION
 from guarantee_tui.services.agents import Actor, refusals, resolve_actor
@@ -692,7 +692,41 @@ def dismiss(
         return Answer(message.id, DISMISSED, actor.name, None, False, 0, entry.seq)
 
 
-STATUS_LABELS: Final = {
-    CONFIRMED: N_("confirmed"),
-    DISMISSED: N_("set aside"),
-}
+# --- the original --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The message as the professional wrote it: its headers and its whole text
+    (quotations and signature included), for the agent to read, never to act on."""
+
+    sender: str
+    sent_at: datetime | None
+    subject: str
+    text: str
+    attachments: tuple[str, ...]
+
+
+def original(engine: Engine, intake_id: int) -> Original:
+    with engine.connect() as conn:
+        message = store.stored_message(conn, intake_id)
+    if message is None:
+        raise UnknownMessage(intake_id)
+    try:
+        letter = read_letter(message.raw)
+    except BadMessage:
+        # Intake read it once; should reading change, the bytes are still shown.
+        return Original(
+            message.sender,
+            message.sent_at,
+            message.subject,
+            message.raw.decode("utf-8", errors="replace"),
+            (),
+        )
+    return Original(
+        letter.sender,
+        letter.sent_at,
+        letter.subject,
+        letter.text,
+        tuple(a.name or "" for a in letter.attachments),
+    )

@@ -1,0 +1,249 @@
+"""The Intake screen as an agent uses it: open the waiting e-mails from the
+queue, fix what intake could not place, create the claim; pick who sent an
+unknown sender's; set an automatic answer aside. Keyboard only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from textual.pilot import Pilot
+
+from guarantee_tui.services import log as log_service
+from guarantee_tui.services.seed.mails import corpus
+from guarantee_tui.store.engine import make_engine
+from guarantee_tui.store.models import Claim, Explanation, IntakeMessage
+from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens.intake import IntakeScreen
+from guarantee_tui.ui.screens.intake_message import IntakeMessageScreen, PairRow
+from guarantee_tui.ui.screens.intake_original import OriginalScreen
+from guarantee_tui.ui.screens.intake_pick import PickProfessionalScreen
+from guarantee_tui.ui.screens.queue import QueueScreen
+from tests.builders import AT
+from tests.ui.conftest import settle
+from tests.ui.intake_mails import PROFESSIONAL, add_waiting_mails
+
+MakeApp = Callable[..., GuaranteeApp]
+
+pytestmark = pytest.mark.usefixtures("no_debounce")
+
+
+def _claim_texts(url: str, ref: str) -> dict[str, str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return dict(
+                conn.execute(
+                    select(Explanation.contact_ref, Explanation.text)
+                    .join(Claim, Claim.id == Explanation.claim_id)
+                    .where(Claim.ref == ref, Claim.status == "open")
+                ).all()
+            )
+    finally:
+        engine.dispose()
+
+
+def _notices(app: GuaranteeApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def _open(pilot: Pilot[None], row: int) -> IntakeMessageScreen:
+    """From the queue: `i`, then the message on `row` of the list."""
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, IntakeScreen)
+    for _ in range(row):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, IntakeMessageScreen)
+    return screen
+
+
+async def _to(pilot: Pilot[None], screen: IntakeMessageScreen, row: int) -> None:
+    await pilot.press("home")
+    for _ in range(row):
+        await pilot.press("down")
+    assert screen.cursor == row
+
+
+async def test_the_list_shows_the_waiting_mails_newest_first(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    add_waiting_mails(ui_db)
+    app = make_app("fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IntakeScreen)
+        assert [(r.status, r.professional) for r in screen.rows] == [
+            ("unknown_sender", None),
+            ("needs_review", PROFESSIONAL),
+            ("not_a_claim", PROFESSIONAL),
+            ("not_a_claim", PROFESSIONAL),
+        ]
+        cells = [screen.table.row_at(i) for i in range(4)]
+        assert all(c is not None for c in cells)
+        assert "inconnu" in str(cells[0].cells[3] if cells[0] else "")
+
+
+async def test_an_agent_moves_splits_merges_and_creates_the_claim(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    add_waiting_mails(ui_db)
+    app = make_app("fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, 1)
+        draft = screen.draft
+        assert draft.professional is not None and draft.professional.ref == PROFESSIONAL
+        assert len(draft.contacts) == 20 and draft.missing
+        assert len(list(screen.query(PairRow))) >= 20
+        # The first contact's paragraph to the first contact without one (m, its number).
+        first = draft.index_at(1)
+        assert first is not None
+        free = draft.missing[0].position
+        await _to(pilot, screen, 0)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*str(free), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeMessageScreen)
+        assert screen.draft.paragraphs[first].position == free
+        assert screen.lines[screen.cursor].position == free  # the cursor followed it
+        # shift+↑ takes it one contact up, swapping with the paragraph there.
+        above = screen.draft.index_at(free - 1)
+        await pilot.press("shift+up")
+        assert screen.draft.paragraphs[first].position == free - 1
+        if above is not None:
+            assert screen.draft.paragraphs[above].position == free
+        # Split a paragraph of two sentences, then merge it back.
+        two = next(
+            i for i, p in enumerate(screen.draft.paragraphs) if ". " in p.text.strip()[:-1]
+        )
+        position = screen.draft.paragraphs[two].position
+        assert position is not None
+        await _to(pilot, screen, position - 1)
+        count = len(screen.draft.paragraphs)
+        await pilot.press("s")
+        assert len(screen.draft.paragraphs) == count + 1
+        assert screen.draft.paragraphs[two + 1].position is None
+        await pilot.press("j")
+        assert len(screen.draft.paragraphs) == count
+        edited = screen.draft
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        ref = f"CL-M{edited.intake_id:06d}"
+        assert any(ref in n for n in _notices(app))
+        assert _claim_texts(ui_db, ref) == dict(edited.texts())
+        assert len(app.screen.rows) == 3
+        await pilot.press("escape")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await pilot.press("slash", *ref, "enter")
+        await settle(pilot)
+        row = queue.table.cursor
+        assert row is not None and row.key == ref
+
+
+async def test_an_unknown_sender_is_picked_with_the_desk_search_then_confirmed(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    add_waiting_mails(ui_db)
+    app = make_app("pt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, 0)
+        assert screen.draft.professional is None
+        # Nothing can be placed nor created before the professional is known.
+        await pilot.press("m")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeMessageScreen)
+        notices = _notices(app)
+        assert any("p" in n and "profissional" in n.lower() for n in notices), notices
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PickProfessionalScreen)
+        await pilot.press(*"ferreira")
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.draft.professional is not None
+        assert screen.draft.professional.ref == PROFESSIONAL
+        assert not screen.draft.left_over and not screen.draft.missing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+    engine = make_engine(ui_db)
+    try:
+        truth = next(iter(corpus(engine, professionals=1, anchor=AT, styles=("numbered",))))
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(IntakeMessage.status, IntakeMessage.agent, Claim.ref)
+                .join(Claim, Claim.id == IntakeMessage.claim_id)
+                .where(IntakeMessage.message_id == "<stranger@example.org>")
+            ).one()
+    finally:
+        engine.dispose()
+    assert (row.status, row.agent) == ("confirmed", "Ana")
+    # Every explanation on its contact, as the corpus recorded the truth.
+    assert _claim_texts(ui_db, row.ref) == dict(truth.truth.explanations)
+
+
+async def test_an_automatic_answer_is_set_aside_with_a_reason(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    ids = add_waiting_mails(ui_db)
+    app = make_app("fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, 3)
+        assert screen.draft.intake_id == ids["out_of_office"]
+        # The original, read-only.
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, OriginalScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press(*"Réponse automatique", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, IntakeScreen)
+        assert ids["out_of_office"] not in {r.id for r in app.screen.rows}
+    engine = make_engine(ui_db)
+    try:
+        entry = [e for e in log_service.iter_all(engine) if e.action == "intake"][-1]
+    finally:
+        engine.dispose()
+    assert (entry.agent, entry.reason) == ("Ana", "Réponse automatique")
+
+
+async def test_every_key_that_cannot_act_says_why(make_app: MakeApp, ui_db: str) -> None:
+    add_waiting_mails(ui_db)
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, 1)
+        empty = screen.draft.missing[0].position
+        await _to(pilot, screen, empty - 1)
+        for key in ("s", "j", "u", "m", "shift+up"):
+            app.clear_notifications()
+            before = screen.draft
+            await pilot.press(key)
+            await settle(pilot)
+            assert screen.draft == before
+            assert [n for n in _notices(app) if "No paragraph on this contact" in n], key
+        # The message's last paragraph has none after it to merge with.
+        final = len(screen.draft.paragraphs) - 1
+        last = next(i for i, line in enumerate(screen.lines) if line.index == final)
+        await _to(pilot, screen, last)
+        app.clear_notifications()
+        await pilot.press("j")
+        assert any("last paragraph" in n for n in _notices(app))
