@@ -462,7 +462,7 @@ def _draft(conn: Connection, message: StoredMessage, professional_ref: str | Non
             ContactCard(c.position, c.ref, c.client_name, c.city, c.purchased_on, c.job_title)
             for c in contacts
         ),
-        paragraphs=_in_message_order(message.text, pieces),
+        paragraphs=_in_message_order(message, pieces),
         current=current,
     )
 
@@ -495,11 +495,28 @@ def _attributed(message: StoredMessage, contacts: list[Contact]) -> list[Paragra
     ]
 
 
-def _in_message_order(text: str, pieces: list[tuple[str, Paragraph]]) -> tuple[Paragraph, ...]:
-    def place(item: tuple[int, tuple[str, Paragraph]]) -> tuple[int, int]:
+def _in_message_order(
+    message: StoredMessage, pieces: list[tuple[str, Paragraph]]
+) -> tuple[Paragraph, ...]:
+    """The paragraphs in the order the professional wrote them: each found in
+    the piece of the message it comes from (the same phrases recur from one
+    explanation to the next, so the piece it is, else the first that holds it)."""
+    try:
+        read_pieces = [p.text.strip() for p in read(message.raw).pieces]
+    except BadMessage:
+        read_pieces = [message.text]
+
+    def place(item: tuple[int, tuple[str, Paragraph]]) -> tuple[int, int, int]:
         order, (found, _p) = item
-        at = text.find(found.strip()[:60])
-        return (at if at >= 0 else len(text), order)
+        wanted = found.strip()
+        for i, piece in enumerate(read_pieces):
+            if piece == wanted:
+                return (i, 0, order)
+        for i, piece in enumerate(read_pieces):
+            at = piece.find(wanted[:60])
+            if at >= 0:
+                return (i, at, order)
+        return (len(read_pieces), 0, order)
 
     return tuple(p for _i, (_t, p) in sorted(enumerate(pieces), key=place))
 

@@ -81,11 +81,11 @@ class IntakeScreen(AppScreen):
     def _columns(self) -> list[Column]:
         tr = self.tr
         return [
-            Column("date", tr("Date"), width=12, priority=100),
-            Column("sender", tr("Sender"), width=22, priority=80),
+            Column("date", tr("Date"), width=16, priority=100),
+            Column("sender", tr("Sender"), width=16, priority=60),
             Column("subject", tr("Subject"), width=None, min_width=10, priority=70),
-            Column("professional", tr("Professional"), width=12, priority=90),
-            Column("status", tr("Status"), width=20, priority=95),
+            Column("professional", tr("Professional"), width=13, priority=90),
+            Column("status", tr("Status"), width=18, priority=95),
         ]
 
     @property

@@ -35,7 +35,7 @@ from textual.widgets import Static
 from guarantee_tui.errors import UserError
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.services import intake_review as review
-from guarantee_tui.services.intake import REASONS, STATUS_LABELS
+from guarantee_tui.services.intake import STATUS_LABELS
 from guarantee_tui.services.intake_review import AGENT_CUE, Answer, ContactCard, Draft
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
@@ -73,12 +73,13 @@ def cue_label(cue: str, tr: Translator) -> str:
 def contact_lines(contact: ContactCard, tr: Translator) -> Text:
     text = Text()
     text.append(tr.number(contact.position), style="bold")
-    text.append(" · ")
-    text.append(visible(contact.client_name or tr("no name")), style="bold")
+    if contact.client_name:
+        text.append(" · ")
+        text.append(visible(contact.client_name), style="bold")
     facts = [visible(contact.city or "")]
     if contact.purchased_on is not None:
         facts.append(tr.date(contact.purchased_on, short=True))
-    text.append("\n" + " · ".join(f for f in facts if f))
+    text.append((" · " if not contact.client_name else "\n") + " · ".join(f for f in facts if f))
     if contact.job_title:
         text.append("\n" + visible(contact.job_title), style="dim")
     return text
@@ -111,7 +112,7 @@ class PairRow(Static):
 
 class IntakeMessageScreen(AppScreen):
     DEFAULT_CSS = """
-    IntakeMessageScreen #intake-head { height: auto; max-height: 4; padding: 0 1; }
+    IntakeMessageScreen #intake-head { height: auto; max-height: 5; padding: 0 1; }
     IntakeMessageScreen #intake-pairs { height: 1fr; }
     IntakeMessageScreen PairRow { height: auto; padding: 0 1; }
     IntakeMessageScreen PairRow.section { color: $text-muted; text-style: bold; }
@@ -140,7 +141,11 @@ class IntakeMessageScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield TopBar()
         yield Static(id="intake-head")
-        yield VerticalScroll(id="intake-pairs", can_focus=False)
+        # The rows are built here, not after the first frame: the screen
+        # paints once, whole.
+        with VerticalScroll(id="intake-pairs", can_focus=False):
+            for content, classes in self._rows(self.lines):
+                yield PairRow(content, classes=classes)
         yield AppFooter()
 
     def on_mount(self) -> None:
@@ -254,10 +259,7 @@ class IntakeMessageScreen(AppScreen):
                 tr("{ref} · {company}", ref=visible(pro.ref), company=visible(pro.company)),
                 style="bold",
             )
-        status = tr(STATUS_LABELS.get(draft.status, draft.status))
-        if draft.reason in REASONS:
-            status = tr("{status}: {reason}", status=status, reason=tr(REASONS[draft.reason]))
-        head.append(" · " + status)
+        head.append(" · " + tr(STATUS_LABELS.get(draft.status, draft.status)))
         if draft.claim is not None:
             head.append(" · " + tr("changes to open claim {ref}", ref=visible(draft.claim)))
         head.append("\n")

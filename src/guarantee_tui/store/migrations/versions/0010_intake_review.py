@@ -40,8 +40,7 @@ WAITING = "('needs_review', 'unknown_sender', 'not_a_claim')"
 ANSWERS = "('confirmed', 'dismissed')"
 # The ref intake gives the claim of message `id` (services/intake.py: CL-M{id:06d}).
 _INTAKE_REF = (
-    "'CL-M' || CASE WHEN length(m.id::text) >= 6 THEN m.id::text "
-    "ELSE lpad(m.id::text, 6, '0') END"
+    "'CL-M' || CASE WHEN length(m.id::text) >= 6 THEN m.id::text ELSE lpad(m.id::text, 6, '0') END"
 )
 # A waiting message about claim NEW.claim_id: the claim it creates, or the open one it changes.
 _ABOUT_CLAIM = (
