@@ -18,7 +18,7 @@ from guarantee_tui.services.agents import WrongAgent
 from guarantee_tui.services.intake import intake_one
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Explanation, IntakeMessage
-from tests.mail.cases import load
+from tests.mail.cases import load, numbered_letter
 from tests.mail.helpers import raw
 from tests.services.test_intake_review import AT, FROM_PRO, PROSE
 from tests.team.conftest import MakeLogin
@@ -99,6 +99,30 @@ def test_an_agent_confirms_and_sets_aside_under_their_own_name(
     finally:
         for engine in (admin, camille, julien):
             engine.dispose()
+
+
+def test_an_agent_picks_an_unknown_senders_professional_and_confirms(
+    pg_url: str, logins: dict[str, str]
+) -> None:
+    admin = make_engine(pg_url)
+    camille = make_engine(logins["camille"])
+    try:
+        letter = numbered_letter().replace("Plomberie Martin", "")
+        intake_id = _waiting(admin, "<u@x>", letter, "x@nowhere.example")
+        draft = review.load(camille, intake_id, "FR-T1")
+        made = review.confirm(camille, draft, agent=None, at=AT)
+        assert made.created and made.explanations == 20
+        with admin.connect() as conn:
+            row = conn.execute(
+                select(
+                    IntakeMessage.status, IntakeMessage.agent, IntakeMessage.professional_id
+                ).where(IntakeMessage.id == intake_id)
+            ).one()
+        assert row.status == "confirmed" and row.agent == "Camille Laurent"
+        assert row.professional_id is not None
+    finally:
+        admin.dispose()
+        camille.dispose()
 
 
 def test_an_agent_cannot_answer_under_another_agents_name(

@@ -579,6 +579,10 @@ def confirm(engine: Engine, draft: Draft, *, agent: str | None, at: datetime) ->
             raise NoProfessional()
         if not texts:
             raise NothingPlaced()
+        if message.professional_id != professional.id:
+            # The agent's pick, recorded first: the claim and the log entry are
+            # then checked against it (on PostgreSQL, by migration 0010).
+            store.set_professional(conn, message.id, professional.id)
         if draft.claim is not None:
             return _apply_changes(conn, message, draft, texts, actor, at)
         appeared = store.latest_open_claim(conn, professional.id)

@@ -539,6 +539,15 @@ def answer_message(
     return done.rowcount == 1
 
 
+def set_professional(conn: Connection, intake_id: int, professional_id: int) -> None:
+    """The professional an agent picked for a message (an unknown sender's)."""
+    conn.execute(
+        update(IntakeMessage)
+        .where(IntakeMessage.id == intake_id)
+        .values(professional_id=professional_id)
+    )
+
+
 def apply_explanations(conn: Connection, claim_id: int, texts: Sequence[tuple[str, str]]) -> int:
     """Adds or replaces an open claim's explanations (contact ref, text); a replaced
     text loses its verification (it is no longer the text that was verified).
