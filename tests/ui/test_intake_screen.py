@@ -267,3 +267,19 @@ async def test_every_key_that_cannot_act_says_why(make_app: MakeApp, ui_db: str)
         app.clear_notifications()
         await pilot.press("j")
         assert any("last paragraph" in n for n in _notices(app))
+
+
+async def test_an_empty_list_says_nothing_waits(make_app: MakeApp) -> None:
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = _shown(app)
+        assert isinstance(screen, IntakeScreen) and screen.rows == []
+        summary = str(screen.query_one("#intake-summary").render())
+        assert "No message waits" in summary
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _shown(app) is screen
+        assert "No message waits here." in _notices(app)

@@ -94,7 +94,6 @@ class IntakeScreen(AppScreen):
 
     def on_mount(self) -> None:
         self._fill(keep_cursor=False)
-        self.table.focus()
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -127,6 +126,11 @@ class IntakeScreen(AppScreen):
             table.cursor_row = ids.index(current.key)
         else:
             table.cursor_row = 0
+        # An empty table would take Enter and do nothing; the screen says why.
+        if self.rows:
+            table.focus()
+        else:
+            self.set_focus(None)
         self._summary()
 
     def _summary(self) -> None:
