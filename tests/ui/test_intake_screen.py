@@ -12,7 +12,9 @@ from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from guarantee_tui.mail.sources import RawMessage
 from guarantee_tui.services import log as log_service
+from guarantee_tui.services.intake import intake_one
 from guarantee_tui.services.intake_review import Draft
 from guarantee_tui.services.seed.mails import corpus
 from guarantee_tui.store.engine import make_engine
@@ -24,6 +26,7 @@ from guarantee_tui.ui.screens.intake_original import OriginalScreen
 from guarantee_tui.ui.screens.intake_pick import PickProfessionalScreen
 from guarantee_tui.ui.screens.queue import QueueScreen
 from tests.builders import AT
+from tests.mail.helpers import raw
 from tests.ui.conftest import settle
 from tests.ui.intake_mails import PROFESSIONAL, add_waiting_mails
 
@@ -283,3 +286,30 @@ async def test_an_empty_list_says_nothing_waits(make_app: MakeApp) -> None:
         await settle(pilot)
         assert _shown(app) is screen
         assert "No message waits here." in _notices(app)
+
+
+async def test_a_later_message_changes_the_open_claim_once_confirmed(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    engine = make_engine(ui_db)
+    try:
+        before = _claim_texts(ui_db, "CL-ELIG-FR")
+        text = "Bonjour,\n\n1. Le client a choisi un autre artisan.\n2. Aucune réponse depuis."
+        data = raw(text, sender="contact@dupont.fr", message_id="<later@dupont.fr>")
+        outcome = intake_one(engine, RawMessage("later.eml", data), agent="intake", at=AT)
+    finally:
+        engine.dispose()
+    assert (outcome.status, outcome.claim) == ("needs_review", "CL-ELIG-FR")
+    app = make_app("fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, 0)
+        assert screen.draft.claim == "CL-ELIG-FR"
+        head = str(screen.query_one("#intake-head").render())
+        assert "modifications de la demande ouverte CL-ELIG-FR" in head
+        placed = dict(screen.draft.texts())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(_shown(app), IntakeScreen)
+        assert any("CL-ELIG-FR" in n for n in _notices(app))
+    after = _claim_texts(ui_db, "CL-ELIG-FR")
+    assert after == {**before, **placed} and after != before
