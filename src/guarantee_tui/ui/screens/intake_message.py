@@ -525,7 +525,7 @@ class IntakeMessageScreen(AppScreen):
     def _answered(self, answer: Answer) -> None:
         self._busy = False
         tr = self.tr
-        if answer.status == "dismissed":
+        if answer.status == review.DISMISSED:
             text = tr("The message is set aside.")
         elif answer.already:
             text = tr("You had already confirmed this message: nothing was done again.")
