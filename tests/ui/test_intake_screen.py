@@ -20,6 +20,8 @@ from guarantee_tui.services.seed.mails import corpus
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Explanation, IntakeMessage
 from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.bindings import listed
+from guarantee_tui.ui.screens.help import HelpScreen
 from guarantee_tui.ui.screens.intake import IntakeScreen
 from guarantee_tui.ui.screens.intake_message import IntakeMessageScreen, PairRow
 from guarantee_tui.ui.screens.intake_original import OriginalScreen
@@ -313,3 +315,18 @@ async def test_a_later_message_changes_the_open_claim_once_confirmed(
         assert any("CL-ELIG-FR" in n for n in _notices(app))
     after = _claim_texts(ui_db, "CL-ELIG-FR")
     assert after == {**before, **placed} and after != before
+
+
+async def test_the_help_lists_the_message_screens_keys(make_app: MakeApp, ui_db: str) -> None:
+    add_waiting_mails(ui_db)
+    app = make_app("fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, 1)
+        entries = {e.description: e.keys for e in listed(app, screen)}
+        assert entries["Fusionner"] == ("j",)
+        assert entries["Confirmer"] == ("^s",)
+        assert entries["Mettre de côté"] == ("d",)
+        assert entries["Déplacer"] == ("m",)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(_shown(app), HelpScreen)
