@@ -20,6 +20,9 @@ from guarantee_tui.ui.screens.decision import DecisionScreen
 from guarantee_tui.ui.screens.effects import EffectsScreen
 from guarantee_tui.ui.screens.error import ErrorScreen
 from guarantee_tui.ui.screens.help import HelpScreen
+from guarantee_tui.ui.screens.intake import IntakeScreen
+from guarantee_tui.ui.screens.intake_message import IntakeMessageScreen
+from guarantee_tui.ui.screens.intake_pick import PickBox
 from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.log_entry import LogEntryScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen, QueryBox
@@ -41,6 +44,8 @@ ROWS: dict[str, tuple[type[DOMNode], ...]] = {
     "log entry": (LogEntryScreen,),
     "phone desk (`p`)": (PhoneScreen, QueryBox),
     "call note (`n`)": (CallNoteScreen,),
+    "intake (`i`)": (IntakeScreen,),
+    "intake message": (IntakeMessageScreen, PickBox),
     "keys (`?`)": (HelpScreen,),
     "error": (ErrorScreen,),
 }

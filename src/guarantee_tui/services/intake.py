@@ -52,7 +52,7 @@ from guarantee_tui.mail.sources import RawMessage
 from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.policy.window import in_window
-from guarantee_tui.services.agents import refusals, resolve_actor
+from guarantee_tui.services.agents import Actor, refusals, resolve_actor
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store import intake as store
 from guarantee_tui.store import search
@@ -356,12 +356,73 @@ def _plan(conn: Connection, reading: Reading) -> _Plan:
 
 
 def _submitted_at(reading: Reading, at: datetime) -> datetime:
-    sent = reading.letter.sent_at
+    return submitted_at(reading.letter.sent_at, at)
+
+
+def submitted_at(sent: datetime | None, received: datetime) -> datetime:
+    """When the claim was sent: the message's date, unless its clock is wrong."""
     # A date in the future or outside the tool's years is a wrong clock: the
-    # message reached us now.
-    if sent is None or sent > at or not in_window(sent):
-        return at
+    # message reached us when it was received.
+    if sent is None or sent > received or not in_window(sent):
+        return received
     return sent
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    """What the log says of the message a claim comes from."""
+
+    message_id: str
+    sender: str
+    source: str
+    raw: bytes
+
+
+def create_claim(
+    conn: Connection,
+    *,
+    intake_id: int,
+    professional: ProfessionalRow,
+    message: MessageFacts,
+    submitted_at: datetime,
+    texts: Sequence[tuple[str, str]],
+    actor: Actor,
+    at: datetime,
+    confirmed: bool = False,
+) -> tuple[str, int]:
+    """The open claim of an intake message, its explanations (contact ref, text)
+    and its `intake` log entry, in the caller's transaction; intake creates it,
+    or an agent who confirmed the message (`confirmed`). Returns the claim's
+    ref and the entry's seq."""
+    claim_ref = CLAIM_REF.format(number=intake_id)
+    claim_id = store.add_claim(conn, professional.id, claim_ref, submitted_at, texts)
+    details: dict[str, object] = {
+        "intake": intake_id,
+        "message_id": message.message_id,
+        "sender": message.sender,
+        "source": message.source,
+        "raw_sha256": hashlib.sha256(message.raw).hexdigest(),
+        "explanations": len(texts),
+    }
+    if confirmed:
+        details["outcome"] = "confirmed"
+    entry = append(
+        conn,
+        NewEntry(
+            at=at,
+            agent=actor.name,
+            role=actor.role,
+            action=ACTION,
+            claim_ref=claim_ref,
+            professional_ref=professional.ref,
+            market=professional.market,
+            details=canonical_json(details),
+        ),
+    )
+    store.link_claim(conn, intake_id, claim_id, entry.seq)
+    search.sync(conn, [professional.id])
+    refresh_claims(conn, [claim_id], at)
+    return claim_ref, entry.seq
 
 
 def _record(
@@ -429,37 +490,14 @@ def _record(
     )
     claim_ref = plan.claim.ref if plan.claim else None
     if plan.status == CREATED and professional is not None:
-        claim_ref = CLAIM_REF.format(number=intake_id)
-        claim_id = store.add_claim(
+        claim_ref, _seq = create_claim(
             conn,
-            professional.id,
-            claim_ref,
-            _submitted_at(reading, at),
-            [(m.contact_ref, m.text) for m in matches],
+            intake_id=intake_id,
+            professional=professional,
+            message=MessageFacts(message_id, reading.sender, message.origin, message.data),
+            submitted_at=_submitted_at(reading, at),
+            texts=[(m.contact_ref, m.text) for m in matches],
+            actor=actor,
+            at=at,
         )
-        entry = append(
-            conn,
-            NewEntry(
-                at=at,
-                agent=actor.name,
-                role=actor.role,
-                action=ACTION,
-                claim_ref=claim_ref,
-                professional_ref=professional.ref,
-                market=professional.market,
-                details=canonical_json(
-                    {
-                        "intake": intake_id,
-                        "message_id": message_id,
-                        "sender": reading.sender,
-                        "source": message.origin,
-                        "raw_sha256": hashlib.sha256(message.data).hexdigest(),
-                        "explanations": len(matches),
-                    }
-                ),
-            ),
-        )
-        store.link_claim(conn, intake_id, claim_id, entry.seq)
-        search.sync(conn, [professional.id])
-        refresh_claims(conn, [claim_id], at)
     return _outcome(message.origin, message_id, plan, claim_ref)

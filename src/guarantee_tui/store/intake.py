@@ -376,3 +376,203 @@ def claimable_professionals(
         .limit(limit)
     )
     return [ClaimableProfessional(*row) for row in rows]
+
+
+# --- the agent's answer to a waiting message (services/intake_review.py) -----------
+
+# Messages that wait for an agent, or were set aside for one to see.
+WAITING: Final = ("needs_review", "unknown_sender", "not_a_claim")
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingRow:
+    """One line of the Intake screen's list."""
+
+    id: int
+    message_id: str
+    received_at: datetime
+    sent_at: datetime | None
+    sender: str
+    subject: str
+    status: str
+    reason: str | None
+    professional: str | None
+    company: str | None
+    claim: str | None
+
+
+def waiting(conn: Connection, limit: int = 500) -> list[WaitingRow]:
+    """The waiting messages, newest first (by reception, then by id)."""
+    rows = conn.execute(
+        select(
+            IntakeMessage.id,
+            IntakeMessage.message_id,
+            IntakeMessage.received_at,
+            IntakeMessage.sent_at,
+            IntakeMessage.sender,
+            IntakeMessage.subject,
+            IntakeMessage.status,
+            IntakeMessage.reason,
+            Professional.ref,
+            Professional.company_name,
+            Claim.ref,
+        )
+        .select_from(IntakeMessage)
+        .outerjoin(Professional, Professional.id == IntakeMessage.professional_id)
+        .outerjoin(Claim, Claim.id == IntakeMessage.claim_id)
+        .where(IntakeMessage.status.in_(WAITING))
+        .order_by(IntakeMessage.received_at.desc(), IntakeMessage.id.desc())
+        .limit(limit)
+    )
+    return [WaitingRow(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """An intake message as recorded, for an agent to answer."""
+
+    id: int
+    message_id: str
+    received_at: datetime
+    sent_at: datetime | None
+    sender: str
+    forwarded_by: str | None
+    subject: str
+    source: str
+    status: str
+    reason: str | None
+    professional_id: int | None
+    claim_id: int | None
+    agent: str
+    text: str
+    unmatched: str  # JSON
+    attachments: str  # JSON
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMatch:
+    position: int
+    contact_ref: str
+    text: str
+    cue: str
+    confidence: float
+    change: str
+
+
+def stored_message(conn: Connection, intake_id: int, *, lock: bool = False) -> StoredMessage | None:
+    """The message `intake_id`; `lock`: its row locked until the transaction ends
+    (PostgreSQL; SQLite's write transaction holds the whole database)."""
+    query = select(
+        IntakeMessage.id,
+        IntakeMessage.message_id,
+        IntakeMessage.received_at,
+        IntakeMessage.sent_at,
+        IntakeMessage.sender,
+        IntakeMessage.forwarded_by,
+        IntakeMessage.subject,
+        IntakeMessage.source,
+        IntakeMessage.status,
+        IntakeMessage.reason,
+        IntakeMessage.professional_id,
+        IntakeMessage.claim_id,
+        IntakeMessage.agent,
+        IntakeMessage.text,
+        IntakeMessage.unmatched,
+        IntakeMessage.attachments,
+        IntakeMessage.raw,
+    ).where(IntakeMessage.id == intake_id)
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return None if row is None else StoredMessage(*tuple(row))
+
+
+def stored_matches(conn: Connection, intake_id: int) -> list[StoredMatch]:
+    rows = conn.execute(
+        select(
+            IntakeMatch.position,
+            IntakeMatch.contact_ref,
+            IntakeMatch.text,
+            IntakeMatch.cue,
+            IntakeMatch.confidence,
+            IntakeMatch.change,
+        )
+        .where(IntakeMatch.intake_id == intake_id)
+        .order_by(IntakeMatch.position)
+    )
+    return [StoredMatch(*row) for row in rows]
+
+
+def professional_by_ref(conn: Connection, ref: str) -> ProfessionalRow | None:
+    row = conn.execute(
+        select(
+            Professional.id, Professional.ref, Professional.market, Professional.company_name
+        ).where(Professional.ref == ref)
+    ).first()
+    return None if row is None else ProfessionalRow(row.id, row.ref, row.market, row.company_name)
+
+
+def answer_message(
+    conn: Connection,
+    intake_id: int,
+    *,
+    was: str,
+    status: str,
+    agent: str,
+    log_seq: int,
+    professional_id: int | None,
+    claim_id: int | None,
+) -> bool:
+    """Records an agent's answer (`confirmed`, `dismissed`) to a message still in
+    status `was`; False when it no longer is (answered meanwhile)."""
+    values: dict[str, object] = {"status": status, "agent": agent, "log_seq": log_seq}
+    if professional_id is not None:
+        values["professional_id"] = professional_id
+    if claim_id is not None:
+        values["claim_id"] = claim_id
+    done = conn.execute(
+        update(IntakeMessage)
+        .where(IntakeMessage.id == intake_id, IntakeMessage.status == was)
+        .values(**values)
+    )
+    return done.rowcount == 1
+
+
+def set_professional(conn: Connection, intake_id: int, professional_id: int) -> None:
+    """The professional an agent picked for a message (an unknown sender's)."""
+    conn.execute(
+        update(IntakeMessage)
+        .where(IntakeMessage.id == intake_id)
+        .values(professional_id=professional_id)
+    )
+
+
+def apply_explanations(conn: Connection, claim_id: int, texts: Sequence[tuple[str, str]]) -> int:
+    """Adds or replaces an open claim's explanations (contact ref, text); a replaced
+    text loses its verification (it is no longer the text that was verified).
+    Returns how many changed."""
+    stored = explanations(conn, claim_id)
+    changed = 0
+    for contact_ref, text in texts:
+        before = stored.get(contact_ref)
+        if before is None:
+            conn.execute(
+                insert(Explanation).values(claim_id=claim_id, contact_ref=contact_ref, text=text)
+            )
+        elif before == text:
+            continue
+        else:
+            conn.execute(
+                update(Explanation)
+                .where(Explanation.claim_id == claim_id, Explanation.contact_ref == contact_ref)
+                .values(
+                    text=text,
+                    verification=None,
+                    verified_by=None,
+                    verified_at=None,
+                    verification_note=None,
+                )
+            )
+        changed += 1
+    return changed

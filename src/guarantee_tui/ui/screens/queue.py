@@ -103,6 +103,7 @@ class QueueScreen(AppScreen):
         Binding("h", "cycle_held", N_("Held by"), id="queue.held", show=False),
         Binding("x", "clear_filters", N_("Clear"), id="queue.clear"),
         Binding("enter", "open_claim", N_("Open"), id="queue.open", show=False),
+        Binding("i", "intake", N_("Intake"), id="queue.intake", show=False),
         # The shared "back": on the first screen, back from the filter box to the list.
         Binding("escape", "back", N_("Back to list"), id="back", show=False),
     ]
@@ -521,6 +522,11 @@ class QueueScreen(AppScreen):
         from guarantee_tui.ui.screens.claim import open_claim
 
         open_claim(self, claim_ref)
+
+    def action_intake(self) -> None:
+        from guarantee_tui.ui.screens.intake import open_intake
+
+        open_intake(self)
 
 
 def initials(name: str) -> str:
