@@ -495,7 +495,7 @@ def mark_groups(conn: Connection, entries: Sequence[Entry], f: LogFilter) -> dic
     """For each mark of `entries` that stands for its decision's group (see
     `_folded_mark`), the group; keyed by that mark's seq."""
     marks = [e for e in entries if e.action in MARKS and e.claim_ref]
-    if not marks:
+    if not marks or not _grouped(f):
         return {}
     claims = sorted({m.claim_ref for m in marks if m.claim_ref is not None})
     stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS)).where(

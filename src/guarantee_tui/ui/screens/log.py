@@ -373,7 +373,7 @@ class LogScreen(AppScreen):
 
     def _group_row(self, g: Grouped) -> Row:
         """The marks that led to a decision, as one row ("▸ 20 marks", then
-        "(18 truthful, 2 untruthful) for decision 22")."""
+        "(18 truthful, 2 untruthful)"), under the decision they led to."""
         tr = self.tr
         e = g.entry
         is_open = any(o.seq == e.seq for o in self._opens)
@@ -389,11 +389,7 @@ class LogScreen(AppScreen):
                 e.claim_ref or "",
                 e.market or "",
                 "",
-                tr(
-                    "({detail}) for decision {seq}",
-                    detail=detail,
-                    seq=tr.number(g.decision_seq or 0),
-                ),
+                tr("({detail})", detail=detail),
             ),
         )
 

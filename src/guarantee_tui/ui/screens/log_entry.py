@@ -389,11 +389,16 @@ class LogEntryScreen(AppScreen):
                 else tr("Only a supervisor reviews decisions.")
             )
         if entry.action not in DECISIONS:
+            if action == "reopen":
+                return tr(
+                    "Entry {seq} ({action}) is not a decision: there is nothing to reopen.",
+                    seq=tr.number(entry.seq),
+                    action=log_action_label(entry.action, tr),
+                )
             return tr(
-                "Entry {seq} is a {action}, not a decision: there is nothing to {verb}.",
+                "Entry {seq} ({action}) is not a decision: there is nothing to review.",
                 seq=tr.number(entry.seq),
                 action=log_action_label(entry.action, tr),
-                verb=tr("reopen") if action == "reopen" else tr("review"),
             )
         if action == "reopen":
             current = loaded.current

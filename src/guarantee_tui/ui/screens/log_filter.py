@@ -142,6 +142,9 @@ class LogFilterScreen(AppModal[LogFilter | None]):
             self.query_one("#filter-from", Input).value = _typed(c.start.date())
         if c.end:
             self.query_one("#filter-to", Input).value = _typed((c.end - timedelta(days=1)).date())
+        for choices in self.query(SelectionList):
+            if choices.option_count:
+                choices.highlighted = 0
         self.query_one("#filter-action", SelectionList).focus()
 
     def _action_choices(self) -> list[Selection[str]]:
@@ -195,8 +198,7 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         highlighted = actions.highlighted
         actions.clear_options()
         actions.add_options(self._action_choices())
-        if highlighted is not None:
-            actions.highlighted = highlighted
+        actions.highlighted = highlighted if highlighted is not None else 0
         self.query_one("#filter-apply", Button).label = self.with_key(
             tr("Apply"), self.bound_key("apply")
         )
