@@ -75,7 +75,7 @@ async def test_marks_fold_under_their_decision_and_open_with_the_arrows(
         await settle(pilot)
         assert keys(app) == ["22", "g21", *(str(n) for n in range(2, 22)), "1"]
         assert "▾ 20 marks" in visible_text(app)
-        assert "marked untruthful" in visible_text(app)
+        assert "├ untruthful" in visible_text(app)
         await pilot.press("down", "down", "down")
         await settle(pilot)
         assert table(app).cursor_row == 4
@@ -304,7 +304,7 @@ async def test_the_reopen_dialog_says_what_it_reverses(make_app: MakeApp, ui_db:
         shown = " ".join(flat(visible_text(app)).replace("│", " ").split())
         shown = " ".join(shown.replace("█", " ").split())
         assert f"-{refund} credits will be taken back" in shown
-        assert "withdraws the decision “approved” of Ana" in shown
+        assert "withdraws the decision “approved” taken by Ana" in shown
         assert "(Paris time)" in shown
         await pilot.press("escape")
         await settle(pilot)

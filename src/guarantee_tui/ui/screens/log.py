@@ -14,6 +14,7 @@ marked ("22:36 Paris"); an entry with no market is in UTC.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final
@@ -94,6 +95,12 @@ def entry_moment(e: Entry, tr: Translator) -> str:
 
 
 _ONE_DAY = timedelta(days=1)
+# A mark under its group's row, in a word: the row above says they are marks.
+_MARK_WORDS: Final[dict[str, Callable[[Translator], str]]] = {
+    "mark_truthful": lambda tr: tr("truthful"),
+    "mark_untruthful": lambda tr: tr("untruthful"),
+    "mark_cleared": lambda tr: log_action_label("mark_cleared", tr),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,7 +412,7 @@ class LogScreen(AppScreen):
                 Text(tr.number(e.seq), style="dim"),
                 Text(entry_moment(e, tr), style="dim"),
                 Text(e.agent, style="dim"),
-                Text(("└ " if last else "├ ") + log_action_label(e.action, tr)),
+                Text(("└ " if last else "├ ") + _MARK_WORDS.get(e.action, e.action)(tr)),
                 Text(e.claim_ref or "", style="dim"),
                 Text(e.market or "", style="dim"),
                 "",

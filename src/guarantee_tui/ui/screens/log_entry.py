@@ -204,7 +204,7 @@ def reopen_question(preview: ReopenPreview, tr: Translator) -> str:
     zone = market_zone(preview.market)
     lines = [
         tr(
-            "Reopening claim {ref} withdraws the decision “{status}” of {agent}, {at}:",
+            "Reopening claim {ref} withdraws the decision “{status}” taken by {agent}, {at}:",
             ref=preview.claim_ref,
             status=claim_status_label(preview.previous_status, tr),
             agent=preview.decided_by,

@@ -73,6 +73,11 @@ def _typed(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def _prompt(label: str, ticked: bool) -> Text:
+    """A choice's text, ticked or not in words as well as in colour."""
+    return Text(("✔ " if ticked else "· ") + label, style="bold" if ticked else "")
+
+
 class LogFilterScreen(AppModal[LogFilter | None]):
     DEFAULT_CSS = """
     LogFilterScreen { align: center middle; }
@@ -103,6 +108,8 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         super().__init__()
         self.current = current
         self.agents = sorted({*agents, *current.agents})
+        # Each choice's words, by value (agents and markets name themselves).
+        self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -126,7 +133,11 @@ class LogFilterScreen(AppModal[LogFilter | None]):
                     yield Label(id="label-market", classes="list-title")
                     yield SelectionList[str](
                         *(
-                            Selection(str(m), str(m), str(m) in self.current.markets)
+                            Selection(
+                                _prompt(str(m), str(m) in self.current.markets),
+                                str(m),
+                                str(m) in self.current.markets,
+                            )
                             for m in MARKETS
                         ),
                         id="filter-market",
@@ -151,11 +162,22 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         tr = self.tr
         chosen = self._chosen_actions()
         every = frozenset(DECISIONS) <= chosen
-        choices = [Selection(tr("all decisions"), ALL_DECISIONS, every)]
+        self._labels = {ALL_DECISIONS: tr("all decisions")}
+        self._labels.update({a: log_action_label(a, tr) for a in ACTIONS})
+        choices = [Selection(_prompt(self._labels[ALL_DECISIONS], every), ALL_DECISIONS, every)]
         for a in ACTIONS:
             ticked = a in chosen and not (every and a in DECISIONS)
-            choices.append(Selection(log_action_label(a, tr), a, ticked))
+            choices.append(Selection(_prompt(self._labels[a], ticked), a, ticked))
         return choices
+
+    @on(SelectionList.SelectedChanged)
+    def _ticked(self, event: SelectionList.SelectedChanged[str]) -> None:
+        choices = event.selection_list
+        chosen = set(choices.selected)
+        for i in range(choices.option_count):
+            value = choices.get_option_at_index(i).value
+            label = self._labels.get(value, visible(value))
+            choices.replace_option_prompt_at_index(i, _prompt(label, value in chosen))
 
     def _chosen_actions(self) -> frozenset[str]:
         try:
