@@ -386,12 +386,6 @@ def local_moment(tr: Translator, at: datetime, zone: str, *, in_text: bool = Fal
     )
 
 
-def local_time(tr: Translator, at: datetime, zone: str) -> str:
-    """Only the time of day, marked ("22:36 Paris"), where the date is said elsewhere."""
-    local = to_local(at, zone)
-    return tr("{time} {zone}", time=tr.time(local), zone=zone_mark(zone, tr))
-
-
 _LANGUAGE_IN_UI = {"en": N_("English"), "fr": N_("French"), "pt": N_("Portuguese")}
 
 

@@ -95,7 +95,14 @@ def entry_moment(e: Entry, tr: Translator) -> str:
 
 
 _ONE_DAY = timedelta(days=1)
-# A mark under its group's row, in a word: the row above says they are marks.
+
+
+def mark_word(action: str, tr: Translator) -> str:
+    """A mark under its group's row, in a word: the row above says they are marks."""
+    word = _MARK_WORDS.get(action)
+    return word(tr) if word is not None else log_action_label(action, tr)
+
+
 _MARK_WORDS: Final[dict[str, Callable[[Translator], str]]] = {
     "mark_truthful": lambda tr: tr("truthful"),
     "mark_untruthful": lambda tr: tr("untruthful"),
@@ -412,7 +419,7 @@ class LogScreen(AppScreen):
                 Text(tr.number(e.seq), style="dim"),
                 Text(entry_moment(e, tr), style="dim"),
                 Text(e.agent, style="dim"),
-                Text(("└ " if last else "├ ") + _MARK_WORDS.get(e.action, e.action)(tr)),
+                Text(("└ " if last else "├ ") + mark_word(e.action, tr)),
                 Text(e.claim_ref or "", style="dim"),
                 Text(e.market or "", style="dim"),
                 "",

@@ -126,7 +126,14 @@ class LogFilterScreen(AppModal[LogFilter | None]):
                 with Vertical(id="box-agent"):
                     yield Label(id="label-agent", classes="list-title")
                     yield SelectionList[str](
-                        *(Selection(visible(a), a, a in self.current.agents) for a in self.agents),
+                        *(
+                            Selection(
+                                _prompt(visible(a), a in self.current.agents),
+                                a,
+                                a in self.current.agents,
+                            )
+                            for a in self.agents
+                        ),
                         id="filter-agent",
                     )
                 with Vertical(id="box-market"):
