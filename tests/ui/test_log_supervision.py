@@ -371,3 +371,48 @@ async def test_log_columns_hold_their_content_in_each_language(
                 for column, cell in zip(t.columns, row.cells, strict=True):
                     if column.key != "reason" and column.key in widths:
                         assert cell_len(cell_text(cell)) <= widths[column.key], (lang, cell)
+
+
+def test_marks_stay_rows_when_their_decision_is_not_shown(ui_db: str) -> None:
+    from datetime import timedelta
+
+    from guarantee_tui.services import log
+    from guarantee_tui.store.log import LogFilter
+
+    marks_then_decision(ui_db)
+    engine = make_engine(ui_db)
+    everything = log.page_grouped(engine, LogFilter(), "Sofia", 0, 100)
+    assert [(g.entry.seq, len(g.marks)) for g in everything] == [(22, 0), (21, 20), (1, 0)]
+    assert everything[1].decision_seq == 22
+    assert log.count_grouped(engine, LogFilter(), "Sofia") == 3
+    # A period that ends before the suspension: the marks are rows of their own.
+    before = LogFilter(end=AT - timedelta(hours=1, minutes=30))
+    rows = log.page_grouped(engine, before, "Sofia", 0, 100)
+    assert [g.entry.seq for g in rows] == [*range(21, 1, -1), 1]
+    assert not any(g.is_group for g in rows)
+    assert log.count_grouped(engine, before, "Sofia") == 21
+    # A period that starts after the first five marks: the group holds the other 15.
+    later = LogFilter(start=AT - timedelta(hours=3) + timedelta(minutes=5, seconds=30))
+    group = log.page_grouped(engine, later, "Sofia", 0, 100)[1]
+    assert len(group.marks) == 15 and group.marks[0].seq == 7
+    # Ana, an agent, sees her own entries, folded the same way.
+    assert [g.entry.seq for g in log.page_grouped(engine, LogFilter(), "Ana", 0, 100)] == [22, 21]
+    assert log.positions(engine, LogFilter(), "Sofia", [21, 5]) == {21: 1}
+
+
+def test_reviews_reach_the_agent_who_decided_only(ui_db: str) -> None:
+    from guarantee_tui.services import log
+    from guarantee_tui.services.reviews_seen import reviews_of_claim
+
+    engine = make_engine(ui_db)
+    log.record_review(engine, 1, False, "Call the client first", "Sofia", AT)
+    for reader, seen in (("Rui", 1), ("Sofia", 1), ("Ana", 0)):
+        reviews = reviews_of_claim(engine, "CL-DONE-PT", reader)
+        assert len(reviews) == seen, reader
+    review = reviews_of_claim(engine, "CL-DONE-PT", "Rui")[0]
+    assert (review.reviewer, review.agrees, review.note, review.standing) == (
+        "Sofia",
+        False,
+        "Call the client first",
+        True,
+    )
