@@ -22,6 +22,7 @@ from guarantee_tui.ui.screens.error import ErrorScreen
 from guarantee_tui.ui.screens.help import HelpScreen
 from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.log_entry import LogEntryScreen
+from guarantee_tui.ui.screens.log_filter import LogFilterScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen, QueryBox
 from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.screens.review import ReviewScreen
@@ -38,6 +39,7 @@ ROWS: dict[str, tuple[type[DOMNode], ...]] = {
     "log (`l`)": (LogScreen,),
     "effects (`e`)": (EffectsScreen,),
     "review sample": (ReviewScreen,),
+    "log filter (`/`)": (LogFilterScreen,),
     "log entry": (LogEntryScreen,),
     "phone desk (`p`)": (PhoneScreen, QueryBox),
     "call note (`n`)": (CallNoteScreen,),
