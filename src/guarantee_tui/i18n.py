@@ -336,6 +336,56 @@ def letter_translator(language: str) -> Translator:
     return Translator(normalise_language(language), letters=True)
 
 
+# --- one rule for the times agents read --------------------------------------
+#
+# A time shown to an agent is the wall clock of the claim's market, marked
+# with it: "29/11/2026 22:36 Paris" in a table, "le 29 novembre 2026 à 22:36
+# (heure de Paris)" in a sentence. The claim, the decision view and the log
+# all say the same. An act tied to no market (the team's) is in UTC, marked.
+
+UTC_ZONE: Final = "UTC"
+# Translators: the place whose clock a time is read on, as short as the language allows.
+_ZONE_NAMES: Final = {"Europe/Paris": N_("Paris"), "Europe/Lisbon": N_("Lisbon"), "UTC": "UTC"}
+
+
+def market_zone(market: str | None = None, *, letter_language: str | None = None) -> str:
+    """The time zone of a market ("FR", "PT"); of the market a letter's
+    language belongs to when only that is known; UTC for none."""
+    from guarantee_tui.policy.markets import MARKETS
+
+    for rules in MARKETS.values():
+        if (market is not None and str(rules.market) == market) or (
+            market is None and letter_language is not None and rules.language == letter_language
+        ):
+            return rules.zone
+    return UTC_ZONE
+
+
+def zone_mark(zone: str, tr: Translator) -> str:
+    """How a time's zone is named beside it ("Paris", "Lisboa", "UTC")."""
+    return tr(_ZONE_NAMES[zone]) if zone in _ZONE_NAMES else zone
+
+
+def local_moment(tr: Translator, at: datetime, zone: str, *, in_text: bool = False) -> str:
+    """`at` on the clock of `zone`, marked: compact for a table ("29/11/2026
+    22:36 Paris"), or `in_text` for a sentence ("29 Nov 2026 at 22:36 (Paris
+    time)", "le 29 nov. 2026 à 22:36 (heure de Paris)")."""
+    local = to_local(at, zone)
+    mark = zone_mark(zone, tr)
+    if in_text:
+        moment = tr.moment(local, in_text=True)
+        if zone == UTC_ZONE:
+            return tr("{moment} UTC", moment=moment)
+        # Translators: a time and the place whose clock it is read on.
+        return tr("{moment} ({zone} time)", moment=moment, zone=mark)
+    return tr(
+        "{date} {time} {zone}",
+        date=tr.date(local.date(), short=True),
+        time=tr.time(local),
+        zone=mark,
+    )
+
+
 _LANGUAGE_IN_UI = {"en": N_("English"), "fr": N_("French"), "pt": N_("Portuguese")}
 
 
@@ -354,6 +404,8 @@ __all__ = [
     "Translator",
     "language_name",
     "letter_translator",
+    "local_moment",
+    "market_zone",
     "normalise_language",
     "translator",
 ]

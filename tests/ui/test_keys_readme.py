@@ -25,6 +25,7 @@ from guarantee_tui.ui.screens.intake_message import IntakeMessageScreen
 from guarantee_tui.ui.screens.intake_pick import PickBox
 from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.log_entry import LogEntryScreen
+from guarantee_tui.ui.screens.log_filter import LogFilterScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen, QueryBox
 from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.screens.review import ReviewScreen
@@ -41,6 +42,7 @@ ROWS: dict[str, tuple[type[DOMNode], ...]] = {
     "log (`l`)": (LogScreen,),
     "effects (`e`)": (EffectsScreen,),
     "review sample": (ReviewScreen,),
+    "log filter (`/`)": (LogFilterScreen,),
     "log entry": (LogEntryScreen,),
     "phone desk (`p`)": (PhoneScreen, QueryBox),
     "call note (`n`)": (CallNoteScreen,),

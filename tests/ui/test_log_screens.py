@@ -103,11 +103,14 @@ async def test_filter_figures_and_review_sample(make_app: MakeApp, ui_db: str) -
         assert showing(app, LogFilterScreen)
         # The dates as typing leaves them (typing is tested on the reopening's prompt).
         since = app.screen.query_one("#filter-from", Input)
+        since.focus()
         since.value = "2026-99-01"
         await pilot.press("enter")
         await settle(pilot)
-        assert "AAAA-MM-JJ" in visible_text(app) or "YYYY-MM-DD" in visible_text(app)
-        since.value = "2026-05-01"
+        shown = " ".join(visible_text(app).split())
+        assert "« 2026-99-01 » n'est pas un jour" in shown.replace("\xa0", " ")
+        assert "29/11/2026" in shown
+        since.value = "01/05/2026"
         await pilot.press("enter")
         await settle(pilot)
         assert showing(app, LogScreen)

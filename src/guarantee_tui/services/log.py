@@ -38,7 +38,7 @@ from guarantee_tui.store.log import (
 from guarantee_tui.store.transactions import write_transaction
 from guarantee_tui.text import inert_json, visible
 
-__all__ = ["Entry", "LogFilter"]
+__all__ = ["Entry", "Grouped", "LogFilter"]
 
 # Every kind of act the log records.
 ACTIONS: Final = (
@@ -224,6 +224,66 @@ def page(engine: Engine, f: LogFilter, agent: str | None, offset: int, limit: in
         return store.page_entries(conn, scoped(f, actor), offset, limit)
 
 
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """A row of the log as a supervisor reads it: an entry, or, for the marks
+    that led to a decision, one row for them all (`entry` is their newest)."""
+
+    entry: Entry
+    # The group's marks, oldest first; empty for an entry shown alone.
+    marks: tuple[Entry, ...] = ()
+    # The decision the marks led to.
+    decision_seq: int | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.marks)
+
+
+def count_grouped(engine: Engine, f: LogFilter, agent: str | None) -> int:
+    """How many rows the log has once each decision holds its marks."""
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        return store.count_top_level(conn, scoped(f, actor))
+
+
+def page_grouped(
+    engine: Engine, f: LogFilter, agent: str | None, offset: int, limit: int
+) -> list[Grouped]:
+    """Newest first; the marks that led to a decision are one row, not a row each."""
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        mine = scoped(f, actor)
+        entries = store.page_top_level(conn, mine, offset, limit)
+        groups = store.mark_groups(conn, entries, mine)
+    rows = []
+    for e in entries:
+        group = groups.get(e.seq)
+        rows.append(Grouped(e) if group is None else Grouped(e, group.marks, group.decision_seq))
+    return rows
+
+
+def positions(
+    engine: Engine, f: LogFilter, agent: str | None, seqs: Sequence[int]
+) -> dict[int, int]:
+    """Where each of these entries is in the folded log (newest first), if it is there."""
+    if not seqs:
+        return {}
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        return store.top_level_positions(conn, scoped(f, actor), seqs)
+
+
+def known_agents(engine: Engine, agent: str | None) -> list[str]:
+    """The agents a filter can choose from: everyone in the log for a
+    supervisor, oneself for an agent."""
+    with engine.connect() as conn:
+        actor = lookup_actor(conn, agent)
+        if not actor.is_supervisor:
+            return [actor.name]
+        return store.known_agents(conn)
+
+
 def get(engine: Engine, seq: int, agent: str | None) -> Entry:
     with engine.connect() as conn:
         actor = lookup_actor(conn, agent)
@@ -346,12 +406,14 @@ class AgentFigures:
 
 
 def figures(engine: Engine, f: LogFilter, agent: str | None) -> list[AgentFigures]:
-    """Decisions by action, approval rate and median time to decide, per agent."""
+    """Decisions by action, approval rate and median time to decide, per agent.
+
+    The log's action filter is not the figures' business: they always count
+    every decision of the period and markets (under "action: suspended" every
+    agent would otherwise read 0 % approvals)."""
     with engine.connect() as conn:
         actor = lookup_actor(conn, agent)
-        decided = replace(
-            scoped(f, actor), actions=frozenset(DECISIONS) & (f.actions or frozenset(DECISIONS))
-        )
+        decided = replace(scoped(f, actor), actions=frozenset(DECISIONS))
         by_agent: dict[str, dict[str, int]] = {}
         seqs: dict[str, list[int]] = {}
         for entry in store.filtered_entries(conn, decided):
@@ -463,6 +525,23 @@ def reviews_of(engine: Engine, seqs: Iterable[int]) -> dict[int, Entry]:
             if reviewed in wanted:
                 found[int(reviewed)] = review
     return found
+
+
+def reviews_of_decision(engine: Engine, seq: int, agent: str | None) -> list[Entry]:
+    """The reviews recorded on decision `seq`, oldest first, for whoever may read it
+    (a supervisor, or the agent who decided)."""
+    decision = get(engine, seq, agent)
+    if decision.action not in DECISIONS or decision.claim_ref is None:
+        return []
+    with engine.connect() as conn:
+        reviews = store.filtered_entries(
+            conn,
+            LogFilter(
+                actions=frozenset({"review_agree", "review_disagree"}),
+                claim_ref=decision.claim_ref,
+            ),
+        )
+        return [r for r in reviews if (_json_or_none(r.details) or {}).get("reviewed_seq") == seq]
 
 
 def iter_all(engine: Engine) -> Iterator[Entry]:

@@ -153,3 +153,50 @@ def reopen(
         )
         refresh_claims(conn, claim_ids_of_professional(conn, facts.professional_id), at)
         return Reopened(claim_ref, previous, entry.seq, reversed_credits, lifted)
+
+
+@dataclass(frozen=True, slots=True)
+class ReopenPreview:
+    """What reopening a claim would reverse, said before the supervisor confirms."""
+
+    claim_ref: str
+    market: str
+    previous_status: str
+    decided_by: str
+    decided_at: datetime
+    # Credits the approval refunded, which would be taken back.
+    reversed_credits: int | None
+    # The professional's profile would be unsuspended.
+    lifts_suspension: bool
+    # Where the decision's letter is: "delivered" (it cannot be unsent), another
+    # state of the outbox (still to go), or None (no letter queued).
+    letter_state: str | None
+    letter_sent_at: datetime | None
+
+
+def preview_reopen(engine: Engine, claim_ref: str) -> ReopenPreview:
+    """What `reopen` would do now, without doing it (raises as `reopen` would)."""
+    from guarantee_tui.store.outbox import latest_of_claim
+
+    with engine.connect() as conn:
+        facts = load_claim(conn, claim_ref)
+        if facts is None:
+            raise UnknownClaim(claim_ref)
+        previous = facts.claim.status
+        if previous == "open":
+            raise NotDecided(claim_ref)
+        decision = latest_decision(conn, facts.claim_id)
+        if decision is None:
+            raise NoDecisionRecorded(claim_ref, previous)
+        letter = latest_of_claim(conn, claim_ref, "letter")
+        return ReopenPreview(
+            claim_ref=claim_ref,
+            market=str(facts.professional.market),
+            previous_status=previous,
+            decided_by=decision.agent,
+            decided_at=decision.decided_at,
+            reversed_credits=decision.refund_credits if previous == "approved" else None,
+            lifts_suspension=previous == "suspended",
+            letter_state=None if letter is None else letter.state,
+            letter_sent_at=None if letter is None else letter.delivered_at,
+        )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, not_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from guarantee_tui.errors import UserError
@@ -380,3 +380,196 @@ def hash_checks(
             )
             yield (values[seq_index], values[prev_index], row[count], _digest(values), values)
         last = rows[-1][seq_index]
+
+
+# --- the log as a supervisor reads it: marks under their claim's decision ----
+
+# The acts on one explanation; they are shown under the decision they led to.
+MARKS: Final = ("mark_truthful", "mark_untruthful", "mark_cleared")
+_DECISION_ACTIONS: Final = ("approve", "reject", "suspend")
+
+
+def _grouped(f: LogFilter) -> bool:
+    """Marks fold under decisions unless the filter asks for marks and no decision."""
+    return not f.actions or bool(f.actions & frozenset(_DECISION_ACTIONS))
+
+
+def _next_decision(entry: Any) -> Any:
+    """The seq of the first decision on `entry`'s claim after it (NULL: none yet)."""
+    first = LogEntry.__table__.alias("first_decision")
+    return (
+        select(func.min(first.c.seq))
+        .where(
+            first.c.claim_ref == entry.claim_ref,
+            first.c.seq > entry.seq,
+            first.c.action.in_(_DECISION_ACTIONS),
+        )
+        .correlate_except(first)
+        .scalar_subquery()
+    )
+
+
+def _folded_mark(f: LogFilter) -> Any:
+    """A mark that is one of a decision's group, and not the group's newest:
+    the group shows as one row (its newest mark's) under the decision, the
+    rest only when it is opened. The decision must itself be shown by `f`."""
+    nxt = LogEntry.__table__.alias("next_decision")
+    first_seq = _next_decision(LogEntry)
+    decision = select(nxt.c.seq).where(nxt.c.seq == first_seq)
+    for condition in _where_on(nxt.c, replace_actions(f)):
+        decision = decision.where(condition)
+    later = LogEntry.__table__.alias("later_mark")
+    newer_mark = select(later.c.seq).where(
+        later.c.claim_ref == LogEntry.claim_ref,
+        later.c.seq > LogEntry.seq,
+        later.c.seq < first_seq,
+        later.c.action.in_(MARKS),
+        *_where_on(later.c, f),
+    )
+    return and_(LogEntry.action.in_(MARKS), decision.exists(), newer_mark.exists())
+
+
+def replace_actions(f: LogFilter) -> LogFilter:
+    """`f` for the decision a mark leads to: only decisions the filter shows."""
+    wanted = frozenset(_DECISION_ACTIONS) & f.actions if f.actions else frozenset()
+    return LogFilter(
+        start=f.start,
+        end=f.end,
+        agents=f.agents,
+        markets=f.markets,
+        actions=wanted or frozenset(_DECISION_ACTIONS),
+        claim_ref=f.claim_ref,
+    )
+
+
+def _where_on(c: Any, f: LogFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if f.start is not None:
+        conditions.append(c.at >= f.start)
+    if f.end is not None:
+        conditions.append(c.at < f.end)
+    if f.agents:
+        conditions.append(c.agent.in_(sorted(f.agents)))
+    if f.markets:
+        conditions.append(c.market.in_(sorted(f.markets)))
+    if f.actions:
+        conditions.append(c.action.in_(sorted(f.actions)))
+    if f.claim_ref is not None:
+        conditions.append(c.claim_ref == f.claim_ref)
+    return conditions
+
+
+def _top_level(f: LogFilter) -> list[Any]:
+    conditions = _where(f)
+    if _grouped(f):
+        conditions.append(not_(_folded_mark(f)))
+    return conditions
+
+
+def count_top_level(conn: Connection, f: LogFilter) -> int:
+    """How many rows the grouped log has: entries, less the marks folded under a decision."""
+    stmt = select(func.count()).select_from(LogEntry)
+    for condition in _top_level(f):
+        stmt = stmt.where(condition)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def page_top_level(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
+    """Newest first, the folded marks left out."""
+    stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
+    for condition in _top_level(f):
+        stmt = stmt.where(condition)
+    rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
+    return [_row_to_entry(row) for row in rows.mappings()]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkGroup:
+    """The marks that led to a decision, shown as one row (their newest's)."""
+
+    decision_seq: int
+    marks: tuple[Entry, ...]  # oldest first, the newest being the row's
+
+
+def mark_groups(conn: Connection, entries: Sequence[Entry], f: LogFilter) -> dict[int, MarkGroup]:
+    """For each mark of `entries` that stands for its decision's group (see
+    `_folded_mark`), the group; keyed by that mark's seq."""
+    marks = [e for e in entries if e.action in MARKS and e.claim_ref]
+    if not marks or not _grouped(f):
+        return {}
+    claims = sorted({m.claim_ref for m in marks if m.claim_ref is not None})
+    stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS)).where(
+        LogEntry.claim_ref.in_(claims),
+        LogEntry.action.in_((*MARKS, *_DECISION_ACTIONS)),
+        LogEntry.seq >= min(m.seq for m in marks),
+    )
+    rows = [_row_to_entry(r) for r in conn.execute(stmt.order_by(LogEntry.seq)).mappings()]
+    # Every mark the filter shows between a claim's decisions, by claim, and
+    # which of them each decision closed.
+    decided = replace_actions(f)
+    wanted = {m.seq for m in marks}
+    pending: dict[str, list[Entry]] = {}
+    found: dict[int, MarkGroup] = {}
+    # Marks before the first row read belong to a group whose earlier marks are
+    # not read here: read them too when a group is found (rare, small).
+    for row in rows:
+        assert row.claim_ref is not None
+        if row.action in _DECISION_ACTIONS:
+            closed = pending.pop(row.claim_ref, [])
+            if closed and closed[-1].seq in wanted and _shows(decided, row, actions=True):
+                found[closed[-1].seq] = MarkGroup(row.seq, tuple(closed))
+        elif _shows(f, row, actions=True):
+            pending.setdefault(row.claim_ref, []).append(row)
+    for seq, found_group in list(found.items()):
+        earlier = _earlier_marks(conn, found_group.marks[0], f)
+        if earlier:
+            found[seq] = MarkGroup(found_group.decision_seq, (*earlier, *found_group.marks))
+    return found
+
+
+def _earlier_marks(conn: Connection, first: Entry, f: LogFilter) -> list[Entry]:
+    """The marks of `first`'s group that come before it (since the claim's previous decision)."""
+    previous = (
+        select(func.max(LogEntry.seq))
+        .where(
+            LogEntry.claim_ref == first.claim_ref,
+            LogEntry.seq < first.seq,
+            LogEntry.action.in_(_DECISION_ACTIONS),
+        )
+        .scalar_subquery()
+    )
+    stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS)).where(
+        LogEntry.claim_ref == first.claim_ref,
+        LogEntry.seq < first.seq,
+        LogEntry.seq > func.coalesce(previous, 0),
+        LogEntry.action.in_(MARKS),
+        *_where(f),
+    )
+    return [_row_to_entry(r) for r in conn.execute(stmt.order_by(LogEntry.seq)).mappings()]
+
+
+def _shows(f: LogFilter, e: Entry, *, actions: bool = False) -> bool:
+    return (
+        (f.start is None or e.at >= f.start)
+        and (f.end is None or e.at < f.end)
+        and (not f.agents or e.agent in f.agents)
+        and (not f.markets or e.market in f.markets)
+        and (not actions or not f.actions or e.action in f.actions)
+    )
+
+
+def known_agents(conn: Connection) -> list[str]:
+    """Everyone the log names, for choosing rather than typing names."""
+    rows = conn.execute(select(LogEntry.agent).distinct().order_by(LogEntry.agent)).scalars()
+    return [str(name) for name in rows]
+
+
+def top_level_positions(conn: Connection, f: LogFilter, seqs: Sequence[int]) -> dict[int, int]:
+    """For each entry of `seqs` the folded log shows, how many rows come before it."""
+    conditions = _top_level(f)
+    shown = select(LogEntry.seq).where(LogEntry.seq.in_(sorted(seqs)), *conditions)
+    found: dict[int, int] = {}
+    for seq in conn.execute(shown).scalars():
+        before = select(func.count()).select_from(LogEntry).where(LogEntry.seq > seq, *conditions)
+        found[int(seq)] = int(conn.execute(before).scalar_one())
+    return found

@@ -31,7 +31,7 @@ from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
 
-from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.i18n import N_, Translator, local_moment
 from guarantee_tui.policy import CONDITION_LABELS, Status
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.presentation import (
@@ -51,6 +51,7 @@ from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since_phrase
 from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
+from guarantee_tui.ui.widgets.claim_reviews import ClaimReviews
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
 from guarantee_tui.ui.widgets.two_columns import TwoColumns
@@ -178,7 +179,8 @@ def render_verdict(view: ClaimView, tr: Translator) -> Text:
                 + tr(
                     "by {agent} on {at}",
                     agent=visible(view.decision.agent),
-                    at=tr.moment(
+                    at=local_moment(
+                        tr,
                         view.decision.decided_at,
                         rules_for(str(view.checklist.market)).zone,
                         in_text=True,
@@ -276,6 +278,7 @@ class ClaimScreen(HeldClaimScreen):
         yield Static(id="claim-holder")
         yield Static(id="claim-summary")
         yield Static(id="claim-verdict")
+        yield ClaimReviews(self.claim_ref)
         with VerticalScroll(id="claim-checklist", can_focus=True):
             yield Static(id="claim-conditions")
         yield AppFooter()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Final
 
 from rich import box
 from rich.table import Table
@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from guarantee_tui.i18n import Translator
 from guarantee_tui.services import log
 from guarantee_tui.services.log import AgentFigures, LogFilter
 from guarantee_tui.ui.base import AppScreen
@@ -18,6 +19,19 @@ from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.screens.log import describe_filter
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
+
+# Past this, the column reads in hours: "1,5 h" rather than "90 min".
+_HOURS_FROM: Final = 10 * 3600
+
+
+def median_time(seconds: float, tr: Translator, *, in_hours: bool) -> str:
+    """A time to decide in the column's one unit: minutes ("< 1 min", "12 min"),
+    or hours with a decimal when one agent takes hours ("0,2 h", "26,5 h")."""
+    if in_hours:
+        return tr("{hours} h", hours=tr.number(round(seconds / 3600, 1)))
+    if seconds < 60:
+        return tr("< 1 min")
+    return tr("{minutes} min", minutes=tr.number(round(seconds / 60)))
 
 
 class FiguresScreen(AppScreen):
@@ -55,7 +69,10 @@ class FiguresScreen(AppScreen):
             self.query_one("#figures-table", Static).update(Text(tr("Loading…")))
             return
         table = Table(
-            title=tr("Decisions per agent · {period}", period=describe_filter(self.filter, tr)),
+            title=tr(
+                "Decisions per agent · {period} · every decision, whatever the log's action filter",
+                period=describe_filter(self.filter, tr, actions=False),
+            ),
             expand=True,
             show_lines=False,
             box=box.SIMPLE_HEAD,
@@ -67,6 +84,8 @@ class FiguresScreen(AppScreen):
         table.add_column(tr("Suspended"), justify="right")
         table.add_column(tr("Approval rate"), justify="right")
         table.add_column(tr("Median time to decide"), justify="right")
+        medians = [f.median_seconds for f in self.figures if f.median_seconds is not None]
+        in_hours = bool(medians) and max(medians) >= _HOURS_FROM
         for f in self.figures:
             rate = f.approval_rate
             table.add_row(
@@ -76,7 +95,7 @@ class FiguresScreen(AppScreen):
                 tr.number(f.reject),
                 tr.number(f.suspend),
                 tr.percent(rate * 100) if rate is not None else "—",
-                tr.duration(timedelta(seconds=f.median_seconds))
+                median_time(f.median_seconds, tr, in_hours=in_hours)
                 if f.median_seconds is not None
                 else "—",
             )

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from guarantee_tui.i18n import Translator, language_name
+from guarantee_tui.i18n import Translator, language_name, local_moment, market_zone
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
 from guarantee_tui.presentation import decided_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
@@ -81,7 +81,9 @@ class LetterScreen(AppScreen):
             + tr(
                 "by {agent} on {at}",
                 agent=visible(d.agent),
-                at=tr.moment(d.decided_at, "UTC", in_text=True) + " UTC",
+                at=local_moment(
+                    tr, d.decided_at, market_zone(letter_language=d.letter_language), in_text=True
+                ),
             )
         )
         if d.refund_credits is not None:

@@ -1,9 +1,12 @@
 """One log entry: exactly what was recorded, beside the claim as it is now.
 
-For a decision: the letter and the checklist as recorded, and the claim's
-current checklist next to them. Supervisors can reopen the decision (`o`)
-or give their second opinion for the quality review (`a` agree, `d`
-disagree); both ask for a note and are logged.
+For a decision: the letter and the checklist as recorded (its labels and
+evidence in the reader's language), the reviews given on it, and the
+claim's current checklist next to them. Enter opens the claim. Supervisors
+can reopen the decision (`o`, after being told what it reverses) or give
+their second opinion for the quality review (`a` agree, `d` disagree); both
+ask for a note and are logged. Where these keys do nothing (an agent, an
+entry that is no decision, a decision already reviewed) they say why.
 
 "The claim now" follows other agents' acts on the claim (a mark, a
 decision, a reopening) as they happen (ui/app.py); a reason being typed to
@@ -17,26 +20,37 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.widgets import Static
 
-from guarantee_tui.i18n import N_, Translator, language_name
-from guarantee_tui.presentation import log_action_label, role_label
+from guarantee_tui.i18n import N_, Translator, language_name, local_moment, market_zone
+from guarantee_tui.policy import CONDITION_LABELS, ConditionId
+from guarantee_tui.policy.messages import Message
+from guarantee_tui.presentation import (
+    claim_status_label,
+    log_action_label,
+    role_label,
+    status_label,
+    status_mark,
+    status_style,
+)
 from guarantee_tui.services import claim_view, log
 from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.services.log import DECISIONS, Entry
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.screens.claim import render_checklist, render_verdict
-from guarantee_tui.ui.screens.letter import recorded_checklist
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from guarantee_tui.services.events import Change
+    from guarantee_tui.services.reopen import ReopenPreview
     from guarantee_tui.ui.screens.prompt import PromptScreen
 
 WIDE = 120
@@ -46,6 +60,8 @@ WIDE = 120
 class _Loaded:
     entry: Entry
     current: ClaimView | None
+    # The reviews given on this entry, if it is a decision (oldest first).
+    reviews: tuple[Entry, ...] = ()
 
 
 def render_entry(entry: Entry, tr: Translator) -> RenderableType:
@@ -61,10 +77,10 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
     head.append(
         "\n"
         + tr(
-            "{agent} ({role}), {at} UTC",
+            "{agent} ({role}), {at}",
             agent=visible(entry.agent),
             role=role_label(entry.role, tr),
-            at=tr.moment(entry.at),
+            at=local_moment(tr, entry.at, market_zone(entry.market), in_text=True),
         )
     )
     if entry.claim_ref:
@@ -87,7 +103,6 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
             head.append("\n" + tr("Contact: {ref}", ref=visible(str(details["contact_ref"]))))
         if details.get("reviewed_seq"):
             head.append("\n" + tr("Reviews entry {seq}", seq=details["reviewed_seq"]))
-    head.append("\n" + tr("Hash {hash}", hash=entry.hash), style="dim")
     parts: list[RenderableType] = [head]
     if entry.letter_text:
         parts.append(
@@ -104,6 +119,131 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
     return Group(*parts)
 
 
+def render_hash(entry: Entry, tr: Translator) -> Text:
+    """The entry's place in the hash chain: for checking, not for reading."""
+    return Text(
+        "\n" + tr("Hash in the log's chain: {hash}", hash=entry.hash), style="dim", overflow="fold"
+    )
+
+
+def render_reviews(entry: Entry, reviews: tuple[Entry, ...], tr: Translator) -> Text:
+    text = Text()
+    text.append("\n" + tr("Reviews of this decision:"), style="bold underline")
+    if not reviews:
+        text.append("\n" + tr("None yet."), style="dim")
+    for r in reviews:
+        agrees = r.action == "review_agree"
+        text.append("\n")
+        text.append(
+            tr("{reviewer} agrees", reviewer=visible(r.agent))
+            if agrees
+            else tr("{reviewer} disagrees", reviewer=visible(r.agent)),
+            style="bold green" if agrees else "bold red",
+        )
+        text.append(
+            " · "
+            + tr(
+                "“{note}”, {at}",
+                note=visible(" ".join((r.reason or "").split())),
+                at=local_moment(tr, r.at, market_zone(r.market), in_text=True),
+            )
+        )
+    return text
+
+
+def checklist_as_recorded(checklist_json: str, tr: Translator) -> Table:
+    """The recorded checklist in the reader's language: each condition's
+    evidence is rendered again from the message recorded with it, so that
+    labels and evidence never mix two languages. Evidence recorded before
+    messages were kept is shown as written, saying in which language."""
+    data = json.loads(checklist_json)
+    recorded_in = str(data.get("language") or "")
+    table = Table(expand=True, box=None, show_header=True, padding=(0, 1))
+    table.add_column("", width=2, no_wrap=True)
+    table.add_column(tr("Condition"), ratio=2)
+    table.add_column(tr("Evidence, as recorded"), ratio=5)
+    for condition in data.get("conditions", []):
+        status = condition["status"]
+        cid = condition["id"]
+        label = (
+            tr.render(CONDITION_LABELS[ConditionId(cid)])
+            if cid in set(ConditionId)
+            else visible(str(cid))
+        )
+        message = condition.get("message")
+        evidence: Text
+        try:
+            evidence = (
+                data_text(tr.render(Message.from_json(message)), lines=True)
+                if isinstance(message, dict)
+                else _as_written(str(condition.get("evidence", "")), recorded_in, tr)
+            )
+        except (KeyError, TypeError, ValueError):
+            evidence = _as_written(str(condition.get("evidence", "")), recorded_in, tr)
+        table.add_row(
+            Text(status_mark(status), style=status_style(status)),
+            Text(label) + Text("\n" + status_label(status, tr), style=status_style(status)),
+            evidence,
+        )
+    return table
+
+
+def _as_written(evidence: str, language: str, tr: Translator) -> Text:
+    text = data_text(evidence, lines=True)
+    if language and language != tr.language:
+        try:
+            name = language_name(language, tr)
+        except ValueError:
+            name = visible(language)
+        text.append(" " + tr("(as written, in {language})", language=name), style="dim")
+    return text
+
+
+def reopen_question(preview: ReopenPreview, tr: Translator) -> str:
+    """What reopening reverses, said before the supervisor confirms."""
+    zone = market_zone(preview.market)
+    lines = [
+        tr(
+            "Reopening claim {ref} withdraws the decision “{status}” taken by {agent}, {at}:",
+            ref=preview.claim_ref,
+            status=claim_status_label(preview.previous_status, tr),
+            agent=preview.decided_by,
+            at=local_moment(tr, preview.decided_at, zone, in_text=True),
+        )
+    ]
+    if preview.reversed_credits:
+        lines.append(
+            "• "
+            + tr(
+                "{credits} will be taken back from the professional (the refund is reversed);",
+                credits=tr.credits(-preview.reversed_credits),
+            )
+        )
+    if preview.lifts_suspension:
+        lines.append("• " + tr("the professional's suspension will be lifted;"))
+    if preview.letter_state == "delivered":
+        when = (
+            local_moment(tr, preview.letter_sent_at, zone, in_text=True)
+            if preview.letter_sent_at is not None
+            else "—"
+        )
+        lines.append(
+            "• "
+            + tr(
+                "the letter already went to the professional ({at}): it cannot be unsent;",
+                at=when,
+            )
+        )
+    elif preview.letter_state is not None:
+        lines.append(
+            "• " + tr("the letter, not sent yet, still goes out unless cancelled in the effects;")
+        )
+    lines.append(
+        "• " + tr("the claim goes back to the queue, open; no letter tells the professional.")
+    )
+    return "\n".join(lines)
+
+
 class LogEntryScreen(AppScreen):
     DEFAULT_CSS = """
     LogEntryScreen #entry-body { height: 1fr; layout: vertical; }
@@ -114,9 +254,14 @@ class LogEntryScreen(AppScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_claim", N_("Open claim"), id="entry.claim"),
         Binding("o", "reopen", N_("Reopen"), id="entry.reopen"),
         Binding("a", "review(1)", N_("Agree"), id="entry.agree"),
         Binding("d", "review(0)", N_("Disagree"), id="entry.disagree"),
+        # The same keys where they cannot act: they say why, rather than nothing.
+        Binding("o", "why_not('reopen')", N_("Reopen"), show=False, id="entry.reopen_why"),
+        Binding("a", "why_not('review')", N_("Agree"), show=False, id="entry.agree_why"),
+        Binding("d", "why_not('review')", N_("Disagree"), show=False, id="entry.disagree_why"),
         Binding("tab", "app.focus_next", N_("Next pane"), show=False, id="entry.pane"),
     ]
 
@@ -187,7 +332,8 @@ class LogEntryScreen(AppScreen):
             current = None
             if entry.claim_ref:
                 current = claim_view.load(db, entry.claim_ref, at)
-            return _Loaded(entry, current)
+            reviews = tuple(log.reviews_of_decision(db, seq, agent))
+            return _Loaded(entry, current, reviews)
 
         self.run_db(load, self._loaded, group=f"entry-{seq}")
 
@@ -205,10 +351,14 @@ class LogEntryScreen(AppScreen):
         if loaded is None:
             return
         tr = self.tr
-        recorded: list[RenderableType] = [render_entry(loaded.entry, tr)]
-        if loaded.entry.checklist:
+        entry = loaded.entry
+        recorded: list[RenderableType] = [render_entry(entry, tr)]
+        if entry.action in DECISIONS:
+            recorded.append(render_reviews(entry, loaded.reviews, tr))
+        if entry.checklist:
             recorded.append(Text("\n" + tr("Checklist as recorded:"), style="bold underline"))
-            recorded.append(recorded_checklist(loaded.entry.checklist, tr))
+            recorded.append(checklist_as_recorded(entry.checklist, tr))
+        recorded.append(render_hash(entry, tr))
         self.query_one("#entry-recorded-text", Static).update(Group(*recorded))
         now: list[RenderableType] = []
         if loaded.current is not None:
@@ -222,24 +372,101 @@ class LogEntryScreen(AppScreen):
 
     # --- actions ----------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def _refusal(self, action: str) -> str | None:
+        """Why `action` ("reopen", "review", "open_claim") cannot act on this
+        entry now, or None when it can."""
         loaded = self.loaded
-        supervisor = self.gapp.actor_role == "supervisor"
-        if action in ("reopen", "review"):
-            if loaded is None or not supervisor or loaded.entry.action not in DECISIONS:
-                return None
+        tr = self.tr
+        if loaded is None:
+            return tr("Loading…")
+        entry = loaded.entry
+        if action == "open_claim":
+            return None if entry.claim_ref else tr("This entry is about no claim.")
+        if self.gapp.actor_role != "supervisor":
+            return (
+                tr("Only a supervisor reopens a decision.")
+                if action == "reopen"
+                else tr("Only a supervisor reviews decisions.")
+            )
+        if entry.action not in DECISIONS:
             if action == "reopen":
-                return loaded.current is not None and loaded.current.status != "open"
+                return tr(
+                    "Entry {seq} ({action}) is not a decision: there is nothing to reopen.",
+                    seq=tr.number(entry.seq),
+                    action=log_action_label(entry.action, tr),
+                )
+            return tr(
+                "Entry {seq} ({action}) is not a decision: there is nothing to review.",
+                seq=tr.number(entry.seq),
+                action=log_action_label(entry.action, tr),
+            )
+        if action == "reopen":
+            current = loaded.current
+            if current is None:
+                return tr("The claim of this entry is no longer here.")
+            if current.status == "open":
+                return tr(
+                    "Claim {ref} is open: there is no decision to reopen.", ref=current.claim_ref
+                )
+            if current.decision is not None and current.decision.log_seq != entry.seq:
+                return tr(
+                    "This decision no longer stands: claim {ref} was reopened and is now {status} "
+                    "(entry {seq}).",
+                    ref=current.claim_ref,
+                    status=claim_status_label(current.status, tr),
+                    seq=tr.number(current.decision.log_seq),
+                )
+            return None
+        mine = [r for r in loaded.reviews if self.gapp.is_me(r.agent)]
+        if mine:
+            last = mine[-1]
+            return tr(
+                "You have already reviewed decision {seq}: {verdict}, “{note}”.",
+                seq=tr.number(entry.seq),
+                verdict=tr("you agree") if last.action == "review_agree" else tr("you disagree"),
+                note=visible(" ".join((last.reason or "").split())),
+            )
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("reopen", "review"):
+            return self._refusal(action) is None
+        if action == "why_not":
+            return self._refusal(str(parameters[0])) is not None
+        if action == "open_claim":
+            return self.loaded is not None and self.loaded.entry.claim_ref is not None
         return super().check_action(action, parameters)
 
+    def action_why_not(self, action: str) -> None:
+        why = self._refusal(action)
+        if why is not None:
+            self.notify(why, severity="warning", markup=False)
+
+    def action_open_claim(self) -> None:
+        from guarantee_tui.ui.screens.claim import open_claim
+
+        loaded = self.loaded
+        if loaded is not None and loaded.entry.claim_ref:
+            open_claim(self, loaded.entry.claim_ref)
+
     def action_reopen(self) -> None:
-        from guarantee_tui.services.reopen import reopen
-        from guarantee_tui.ui.screens.prompt import PromptScreen
+        from guarantee_tui.services.reopen import preview_reopen
 
         loaded = self.loaded
         if loaded is None or loaded.entry.claim_ref is None:
             return
         claim_ref = loaded.entry.claim_ref
+        self.run_db(
+            lambda db: preview_reopen(db, claim_ref),
+            self._ask_reopen,
+            group=f"reopen-preview-{claim_ref}",
+        )
+
+    def _ask_reopen(self, preview: ReopenPreview) -> None:
+        from guarantee_tui.services.reopen import reopen
+        from guarantee_tui.ui.screens.prompt import PromptScreen
+
+        claim_ref = preview.claim_ref
 
         def reason_given(reason: str | None) -> None:
             self._reopening = None
@@ -259,7 +486,9 @@ class LogEntryScreen(AppScreen):
             )
 
         self._reopening = PromptScreen(
-            self.tr("Why reopen claim {ref}? (recorded in the log)", ref=visible(claim_ref))
+            reopen_question(preview, self.tr)
+            + "\n\n"
+            + self.tr("Why reopen claim {ref}? (recorded in the log)", ref=visible(claim_ref))
         )
         self.app.push_screen(self._reopening, reason_given)
 

@@ -17,7 +17,7 @@ from guarantee_tui.services import log
 from guarantee_tui.services.log import Entry, LogFilter
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.inert import data_text
-from guarantee_tui.ui.screens.log import describe_filter
+from guarantee_tui.ui.screens.log import describe_filter, entry_moment
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.small_table import SmallTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -98,9 +98,7 @@ class ReviewScreen(AppScreen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns(
-            "#", tr("Time (UTC)"), tr("Agent"), tr("Action"), tr("Claim"), tr("Review")
-        )
+        table.add_columns("#", tr("Time"), tr("Agent"), tr("Action"), tr("Claim"), tr("Review"))
         for e in sample.entries:
             review = sample.reviews.get(e.seq)
             verdict = (
@@ -113,7 +111,7 @@ class ReviewScreen(AppScreen):
             )
             table.add_row(
                 str(e.seq),
-                f"{tr.date(e.at.date(), short=True)} {tr.time(e.at)}",
+                entry_moment(e, tr),
                 data_text(e.agent),
                 log_action_label(e.action, tr),
                 data_text(e.claim_ref),
