@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, update
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from guarantee_tui.config import HoursSettings, Settings
-from guarantee_tui.policy import Market, Professional
+from guarantee_tui.policy import CONDITION_LABELS, Market, Pack, Professional
 from guarantee_tui.services import phone as phone_service
 from guarantee_tui.store.engine import make_engine
-from guarantee_tui.store.models import CallNote, LogEntry
+from guarantee_tui.store.models import CallNote, ContactPurchase, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens.call_note import CallNoteScreen
 from guarantee_tui.ui.screens.claim import ClaimScreen
@@ -29,7 +29,7 @@ from guarantee_tui.ui.screens.phone import PhoneScreen
 from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
-from tests.builders import AT, eligible_professional, purchases, tagged
+from tests.builders import AT, START, claim_for, eligible_professional, purchases, tagged
 from tests.store.helpers import insert
 from tests.ui.conftest import Intervals, settle, until
 from tests.ui.test_workspace import visible_text
@@ -60,8 +60,42 @@ def add_desk_people(url: str) -> str:
     )
     pt = tagged(replace(on_the_way(), market=Market.PT, ref="PT-0001"), "V")
     insert(engine, pt, company="Obras Vieira", email="obras@vieira.pt", phone="+351 910 000 000")
+    add_lefevre(engine)
+    # Two companies whose names differ only at their end.
+    for tag, company, phone in (
+        ("N1", "Remodelações Neves Unipessoal, Lda. — Lisboa", "+351 213 000 001"),
+        ("N2", "Remodelações Neves Unipessoal, Lda. — Porto", "+351 223 000 002"),
+    ):
+        neves = tagged(replace(on_the_way(), market=Market.PT, ref="PT-0001"), tag)
+        insert(engine, neves, company=company, email=None, phone=phone)
     engine.dispose()
     return url
+
+
+def add_lefevre(engine: Engine) -> None:
+    """An open claim sent while no pack was active (one is today), one explanation
+    missing: the card and the script must tell the same story."""
+    pro = eligible_professional(Market.FR)
+    sent = claim_for(pro).submitted_at
+    packs = (
+        Pack("Pro 6 mois", START - timedelta(days=10), sent - timedelta(days=4)),
+        Pack("Pro 12 mois", sent + timedelta(days=9)),
+    )
+    pro = tagged(replace(pro, packs=packs), "LF")
+    claim = claim_for(pro, verification=None)
+    gone = pro.purchases[4].ref
+    claim = replace(
+        claim,
+        ref="CL-LEFEVRE",
+        explanations=tuple(e for e in claim.explanations if e.contact_ref != gone),
+    )
+    insert(engine, pro, claim, company="Lefèvre Frères", email="lf@x.fr", phone="04 72 00 00 01")
+    with engine.begin() as conn:
+        conn.execute(
+            update(ContactPurchase)
+            .where(ContactPurchase.ref == gone)
+            .values(job_title="Peinture d'une chambre", city="Lyon")
+        )
 
 
 @pytest.fixture
@@ -335,6 +369,44 @@ async def test_an_open_claim_on_the_card(desk_app: Callable[..., GuaranteeApp]) 
         await search(pilot, "CL-ELIG-FR")
         shown = visible_text(app)
         assert "CL-ELIG-FR open, sent on 7 Apr 2026; as it stands: eligible" in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_the_script_never_contradicts_the_card(
+    desk_app: Callable[..., GuaranteeApp], lang: str
+) -> None:
+    app = desk_app(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "lefevre freres")
+        card = screen.card
+        assert card is not None and card.open_claim is not None
+        await pilot.press("down", "t")  # the script in the agent's language
+        await settle(pilot)
+        # The card's pane alone (right of the results), its lines joined.
+        pane = [line.split("▏", 1)[1] for line in visible_text(app).splitlines() if "▏" in line]
+        shown = " ".join(" ".join(pane).split())
+        if lang == "en":
+            # The condition the claim fails is failed on the card, with its moment.
+            assert "✘ Professional pack active — No professional pack active when the " in shown
+            assert "✔ Professional pack active" not in shown
+            assert "Claim CL-LEFEVRE as it stands today" in shown
+            assert "pack today: Pro 12 mois, since 16 Apr 2026" in shown
+            assert "Your professional pack was not active when you sent this claim" in shown
+            # What the caller can fix: the explanation, by date, job and city.
+            assert (
+                "Send us the explanation of what happened with the contact bought on "
+                "17 Jan 2026 (Peinture d'une chambre, Lyon)." in shown
+            )
+            assert "LF-L-05" not in shown.split("Claim CL-LEFEVRE")[0]
+        else:
+            assert "✘ Pack professionnel actif" in shown
+            assert "✔ Pack professionnel actif" not in shown
+            assert "Envoyez-nous l'explication" in shown
+        # Whatever the script says the claim does not meet, the card does not tick.
+        for result in card.standing.failed:
+            label = app.tr.render(CONDITION_LABELS[result.id])
+            assert f"✔ {label}" not in shown
 
 
 async def test_n_records_a_call_note_in_the_log(

@@ -101,9 +101,12 @@ def render_card(
         " · ".join(
             [
                 tr(
-                    "pack: {pack}",
-                    pack=visible(card.active_pack) if card.active_pack else tr("none active"),
-                ),
+                    "pack today: {pack}, since {date}",
+                    pack=visible(card.active_pack),
+                    date=tr.date(_local_date(card.active_pack_since, zone), in_text=True),
+                )
+                if card.active_pack and card.active_pack_since
+                else tr("pack today: none active"),
                 tr("balance: {credits}", credits=tr.credits(pro.balance)),
                 tr("profile: {percent}", percent=tr.percent(card.latest_completeness))
                 if card.latest_completeness is not None
@@ -159,9 +162,19 @@ def render_card(
             line.append(visible(note.summary, lines=True))
             parts.append(line)
 
-    m = card.progress.milestones
+    # The very evaluation the advice above reads (services/phone.Card.standing):
+    # the open claim's, whose evidence says which moment each condition is
+    # judged at (the claim's sending or today), else today's.
+    standing = card.standing
+    m = standing.milestones
     stand = Text("\n")
-    stand.append(tr("Where they stand"), style="bold underline")
+    on_claim = card.open_claim
+    stand.append(
+        tr("Claim {ref} as it stands today", ref=visible(on_claim.ref))
+        if on_claim is not None
+        else tr("Where they stand today"),
+        style="bold underline",
+    )
     stand.append("\n")
     facts = [tr("contacts bought: {n} of 20", n=tr.number(m.purchases))]
     if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
