@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.policy import Market, Pack, Professional
@@ -437,7 +437,7 @@ def test_a_missing_explanation_is_asked_for_by_date_job_and_city(engine: Engine)
     insert(engine, pro, claim)
     with engine.begin() as conn:
         conn.execute(
-            ContactPurchase.__table__.update()
+            update(ContactPurchase)
             .where(ContactPurchase.ref == pro.purchases[4].ref)
             .values(job_title="Pintura de interiores", city="Seixal")
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable
@@ -11,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from sqlalchemy import Engine, select, update
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from guarantee_tui.config import HoursSettings, Settings
 from guarantee_tui.policy import CONDITION_LABELS, Market, Pack, Professional
@@ -148,6 +150,22 @@ def showing(app: GuaranteeApp, kind: type[Any]) -> bool:
     return isinstance(app.screen, kind)
 
 
+def card_text(app: GuaranteeApp) -> str:
+    """The card as it is painted (its two halves at their widths), each half's
+    lines joined: a sentence reads whole whatever the wrapping."""
+    screen = app.screen
+    assert isinstance(screen, PhoneScreen)
+    said: list[str] = []
+    for half in ("#phone-card-content", "#phone-card-standing"):
+        widget = screen.query_one(half, Static)
+        if not widget.display:
+            continue
+        console = Console(width=max(widget.content_size.width, 20), record=True, file=io.StringIO())
+        console.print(widget.content)
+        said.append(" ".join(console.export_text().split()))
+    return "\n".join(said)
+
+
 async def open_desk(pilot: Pilot[None]) -> PhoneScreen:
     await settle(pilot)
     await pilot.press("p")
@@ -274,9 +292,10 @@ async def test_a_company_name_with_markup_is_shown_as_written(
         await pilot.press("down", "j")
         await typed(pilot)
         assert screen.card is not None and screen.card.professional.company == HOSTILE_COMPANY
-        shown = visible_text(app)
-        assert HOSTILE_COMPANY in shown
-        assert "[b]x[/b] [link=x]…" in shown  # in the results, cut to fit
+        assert HOSTILE_COMPANY in card_text(app)
+        # In the results, whole: the column is as wide as the names it shows.
+        row = f"W-FR-0001 {HOSTILE_COMPANY} FR"
+        assert row in " ".join(visible_text(app).split())
 
 
 async def test_a_stale_answer_never_replaces_a_newer_one(
@@ -322,7 +341,7 @@ async def test_the_card_says_where_someone_without_a_claim_stands(
         screen = await search(pilot, "0611223344")
         card = screen.card
         assert card is not None and card.claims == ()
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "W-FR-0001 · FR · +33 6 11 22 33 44 · chantier@exemple.fr" in shown
         # In the caller's language (French): dates are French whatever the catalog.
         assert "What to tell the caller, in French" in shown
@@ -333,7 +352,7 @@ async def test_the_card_says_where_someone_without_a_claim_stands(
         assert "2 positive reviews tied to the contacts" in shown
         await pilot.press("down", "t")  # to the results, then the agent's language
         await settle(pilot)
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "What to tell the caller, in English" in shown
         assert "You have bought 12 contacts out of 20" in shown
         assert "1 positive review tied to one of your contacts is still missing." in shown
@@ -345,7 +364,7 @@ async def test_a_decided_claim_with_its_letter(desk_app: Callable[..., Guarantee
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         screen = await search(pilot, "ferreira")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "What to tell the caller, in Portuguese" in shown
         assert "31 de maio de 2026" in shown
         assert "CL-DONE-PT rejected on 31 May 2026 at 13:00 by Rui" in shown
@@ -367,7 +386,7 @@ async def test_an_open_claim_on_the_card(desk_app: Callable[..., GuaranteeApp]) 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         await search(pilot, "CL-ELIG-FR")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "CL-ELIG-FR open, sent on 7 Apr 2026; as it stands: eligible" in shown
 
 
@@ -383,9 +402,7 @@ async def test_the_script_never_contradicts_the_card(
         assert card is not None and card.open_claim is not None
         await pilot.press("down", "t")  # the script in the agent's language
         await settle(pilot)
-        # The card's pane alone (right of the results), its lines joined.
-        pane = [line.split("▏", 1)[1] for line in visible_text(app).splitlines() if "▏" in line]
-        shown = " ".join(" ".join(pane).split())
+        shown = " ".join(card_text(app).split())
         if lang == "en":
             # The condition the claim fails is failed on the card, with its moment.
             assert "✘ Professional pack active — No professional pack active when the " in shown
@@ -464,7 +481,7 @@ async def test_the_card_shows_the_last_calls(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         await search(pilot, "w-fr-0001")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "Last calls" in shown
         assert "31 May 2026 14:00 · Rui · complaint — [red]Angry[/red] about a" in shown
 
@@ -549,3 +566,46 @@ async def test_the_header_does_not_wait_for_the_database(
         assert bars
         assert "FR ● " in str(bars[0].render())
         assert "17:00" in str(bars[0].render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+async def test_alike_names_never_look_the_same_and_no_row_is_left_empty(
+    desk_app: Callable[..., GuaranteeApp], size: tuple[int, int], lang: str
+) -> None:
+    app = desk_app(lang)
+    async with app.run_test(size=size) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "remodelacoes neves")
+        assert refs(screen) == ["N1-PT-0001", "N2-PT-0001"]
+        lines = visible_text(app).splitlines()
+        lisboa = next(line for line in lines if line.startswith("N1-PT-0001"))
+        porto = next(line for line in lines if line.startswith("N2-PT-0001"))
+        # The whole name, and the phone, even at 80 columns.
+        assert "Remodelações Neves Unipessoal, Lda. — Lisboa" in lisboa
+        assert "Remodelações Neves Unipessoal, Lda. — Porto" in porto
+        assert "+351 213 000 001" in lisboa and "+351 223 000 002" in porto
+        assert "…" not in lisboa + porto
+        # The list is as tall as what it lists; the card takes the rest.
+        table = screen.query_one(LazyTable)
+        assert table.size.height == 3
+        card = screen.query_one("#phone-card")
+        assert card.region.y == table.region.bottom
+        assert card.region.bottom == app.size.height - 1  # down to the footer
+
+
+async def test_a_suspended_professional_is_said_in_words(
+    desk_app: Callable[..., GuaranteeApp], desk_db: str
+) -> None:
+    app = desk_app("fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_desk(pilot)
+        await search(pilot, "remodelacoes neves")
+        lookup = screen.lookup
+        assert lookup is not None
+        first = replace(lookup.results[0], status="suspended")
+        screen._found(screen._lookup_seq, replace(lookup, results=(first, *lookup.results[1:])))
+        await settle(pilot)
+        row = next(line for line in visible_text(app).splitlines() if "N1-PT-0001" in line)
+        # At 80 columns the name gives way to the state and the phone.
+        assert "profil suspendu" in row and "+351 213 000 001" in row
