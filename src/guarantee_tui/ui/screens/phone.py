@@ -75,16 +75,6 @@ STATUS_ACTS: Final = frozenset({"suspend", "reopen"})
 PROFESSIONAL_ACTS: Final = frozenset({"call_note"})
 
 
-def render_card(
-    card: Card, tr: Translator, advice_tr: Translator, other_language: str | None = None
-) -> RenderableType:
-    """The card: who, what to tell them (in `advice_tr`'s language; `t` switches to
-    `other_language`), their claims, their last calls, where they stand."""
-    return Group(
-        render_script(card, tr, advice_tr, other_language), Text(""), render_standing(card, tr)
-    )
-
-
 def render_script(
     card: Card, tr: Translator, advice_tr: Translator, other_language: str | None = None
 ) -> RenderableType:
