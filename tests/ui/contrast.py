@@ -40,6 +40,7 @@ class Cell:
     char: str
     fg: tuple[int, int, int]
     bg: tuple[int, int, int]
+    bold: bool = False
 
     @property
     def contrast(self) -> float:
@@ -91,7 +92,7 @@ def painted(app: App[Any]) -> list[Cell]:
                 style = segment.style or Style()
                 fg, bg = _colours(style)
                 for char in segment.text:
-                    cells.append(Cell(x, y, char, fg, bg))
+                    cells.append(Cell(x, y, char, fg, bg, bool(style.bold)))
                     x += 1
     return cells
 

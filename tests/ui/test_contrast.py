@@ -21,6 +21,7 @@ from guarantee_tui.ui.screens.decision import DecisionScreen
 from guarantee_tui.ui.screens.help import HelpScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen
 from guarantee_tui.ui.theme import ANSI_DARK, THEME
+from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from tests.builders import AT
 from tests.ui.conftest import settle, until
 from tests.ui.contrast import AA, Cell, is_text, painted, ratio, within
@@ -85,8 +86,21 @@ async def test_every_state_is_readable_and_not_by_colour_alone(
     seen: dict[str, list[str]] = {}
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        # The queue, its cursor on a row (selected against not).
-        seen["queue"] = unreadable(painted(app), [])
+        # The queue, its cursor on a row (selected against not): bold as well
+        # as coloured, whether the table has the focus or not.
+        cells = painted(app)
+        seen["queue"] = unreadable(cells, [])
+        table = app.screen.query_one(LazyTable)
+        for focused in (True, False):
+            if not focused:
+                app.screen.set_focus(None)
+                await settle(pilot)
+                cells = painted(app)
+            rows = within(cells, table.region)
+            cursor_y = table.region.y + 1 + table.cursor_row - int(table.scroll_offset.y)
+            text = [c for c in rows if is_text(c.char) and c.y > table.region.y]
+            assert all(c.bold for c in text if c.y == cursor_y)
+            assert not any(c.bold for c in text if c.y != cursor_y)
         await open_at(pilot, "CL-REJ-FR")
         seen["claim"] = unreadable(painted(app), [])
 
