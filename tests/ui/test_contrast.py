@@ -79,6 +79,7 @@ async def open_at(pilot: Pilot[None], ref: str) -> ClaimScreen:
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", ["fr", "pt"])
+@pytest.mark.usefixtures("no_debounce")  # the desk searches at once
 async def test_every_state_is_readable_and_not_by_colour_alone(
     make_app: Callable[..., GuaranteeApp], lang: str, size: tuple[int, int]
 ) -> None:

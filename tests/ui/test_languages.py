@@ -30,6 +30,7 @@ from textual.widgets import Static
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.bindings import KEY_NAMES
 from guarantee_tui.ui.screens.help import HelpScreen
+from guarantee_tui.ui.screens.phone import PhoneScreen
 from tests.ui.conftest import settle, until
 from tests.ui.test_workspace import visible_text
 
@@ -88,6 +89,7 @@ def test_the_words_are_found() -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 @pytest.mark.parametrize("lang", ["fr", "pt"])
+@pytest.mark.usefixtures("no_debounce")  # the desk searches at once
 async def test_no_english_from_textual_on_any_screen_reached(
     make_app: Callable[..., GuaranteeApp],
     monkeypatch: pytest.MonkeyPatch,
@@ -133,7 +135,23 @@ async def test_no_english_from_textual_on_any_screen_reached(
         # Actions first: the first row is not a move.
         first = whole.splitlines()[2]
         assert not any(move in first for move in ("↑", "↓", KEY_NAMES[lang]["home"]))
-    assert seen == {"queue": [], "palette": [], "no match": [], "help": [], "whole help": []}
+        await pilot.press("escape")
+        await settle(pilot)
+        # The phone desk, a card shown.
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PhoneScreen), "the desk")
+        await pilot.press(*"01 84 88 82 46")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "a card")
+        await settle(pilot)
+        seen["desk"] = english_on(visible_text(app), words)
+    assert seen == {
+        "queue": [],
+        "palette": [],
+        "no match": [],
+        "help": [],
+        "whole help": [],
+        "desk": [],
+    }
 
 
 def help_text(app: GuaranteeApp) -> str:
