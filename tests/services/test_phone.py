@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from guarantee_tui.i18n import translator
-from guarantee_tui.policy import Market, Professional
+from guarantee_tui.policy import Market, Pack, Professional
 from guarantee_tui.policy.messages import Message, Moment
 from guarantee_tui.services import decisions, phone
 from guarantee_tui.services.agents import NoAgent
@@ -21,7 +21,7 @@ from guarantee_tui.services.phone import (
     UnknownOutcome,
     UnknownProfessional,
 )
-from guarantee_tui.store.models import CallNote, LogEntry
+from guarantee_tui.store.models import CallNote, ContactPurchase, LogEntry
 from tests.builders import (
     AT,
     START,
@@ -375,3 +375,90 @@ def test_outcomes_have_labels() -> None:
         "complaint",
         "other",
     ]
+
+
+# --- one evaluation for the script and the card ------------------------------------
+
+
+def lapsed_at_submission() -> tuple[Professional, datetime]:
+    """A pack that ended before the claim was sent and a new one active today."""
+    pro = eligible_professional(Market.FR)
+    sent = claim_for(pro).submitted_at
+    packs = (
+        Pack("Pro 6 mois", START - timedelta(days=10), sent - timedelta(days=4)),
+        Pack("Pro 12 mois", sent + timedelta(days=9)),
+    )
+    return replace(pro, packs=packs), sent
+
+
+def test_the_card_and_the_script_read_the_same_evaluation(engine: Engine) -> None:
+    pro, sent = lapsed_at_submission()
+    pro = tagged(pro, "F")
+    insert(engine, pro, replace(claim_for(pro, verification=None), ref="CL-F"))
+    card = phone.card(engine, "F-FR-0001", AT)
+    # The card's conditions are the open claim's checklist, failures first.
+    assert card.open_claim is not None and card.standing is card.open_claim.checklist
+    first = card.shown_conditions[0]
+    assert str(first.id) == "active_pack" and first.status.value == "not_met"
+    assert "when the claim was sent" in EN.render(first.evidence)
+    assert all(r.status.value != "met" for r in card.shown_conditions if str(r.id) == "active_pack")
+    said = rendered(card)
+    assert said[1] == (
+        "Your professional pack was not active when you sent this claim, on 7 Apr 2026; "
+        "only a claim sent while a pack is active meets this condition."
+    )
+    # Today a pack is active: the card says since when, the script does not deny it.
+    assert card.active_pack == "Pro 12 mois"
+    assert card.active_pack_since == sent + timedelta(days=9)
+    assert not any("does not meet" in line for line in said)
+
+
+def test_a_pack_that_lapsed_after_the_claim_can_be_put_right(engine: Engine) -> None:
+    pro = eligible_professional(Market.FR)
+    sent = claim_for(pro).submitted_at
+    pro = tagged(replace(pro, packs=(Pack("Pro", START, sent + timedelta(days=1)),)), "G")
+    insert(engine, pro, replace(claim_for(pro), ref="CL-G"))
+    said = rendered(phone.card(engine, "G-FR-0001", AT))
+    assert said[1] == (
+        "Your professional pack is no longer active: it must be active again for this "
+        "claim to be accepted."
+    )
+
+
+def test_a_missing_explanation_is_asked_for_by_date_job_and_city(engine: Engine) -> None:
+    pro = tagged(eligible_professional(Market.PT), "M")
+    claim = claim_for(pro, verification=None)
+    gone = {pro.purchases[4].ref, pro.purchases[9].ref}
+    claim = replace(
+        claim,
+        ref="CL-M",
+        explanations=tuple(e for e in claim.explanations if e.contact_ref not in gone),
+    )
+    insert(engine, pro, claim)
+    with engine.begin() as conn:
+        conn.execute(
+            update(ContactPurchase)
+            .where(ContactPurchase.ref == pro.purchases[4].ref)
+            .values(job_title="Pintura de interiores", city="Seixal")
+        )
+    card = phone.card(engine, "M-PT-0001", AT)
+    said = rendered(card)
+    assert said[1] == (
+        "Send us the explanations of what happened with the 2 contacts bought on "
+        "17 Jan 2026 (Pintura de interiores, Seixal) and 1 Feb 2026."
+    )
+    # In the caller's language, never with the contact's internal ref.
+    pt = PT.render(card.advice[1])
+    assert "Pintura de interiores, Seixal" in pt and "M-L-05" not in pt
+    assert str(card.shown_conditions[0].id) == "explanations_complete"
+
+
+def test_missing_reviews_on_an_open_claim_say_what_to_ask_for(engine: Engine) -> None:
+    pro = eligible_professional(Market.FR)
+    pro = tagged(replace(pro, reviews=tuple(r for r in pro.reviews if r.ref != "R-2")), "Z")
+    insert(engine, pro, replace(claim_for(pro), ref="CL-Z"))
+    said = rendered(phone.card(engine, "Z-FR-0001", AT))
+    assert said[1] == (
+        "1 more positive review from one of these 20 clients is needed: you can ask them "
+        "to leave one on the platform."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable
@@ -11,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from rich.console import Console
+from sqlalchemy import Engine, select, update
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from guarantee_tui.config import HoursSettings, Settings
-from guarantee_tui.policy import Market, Professional
+from guarantee_tui.policy import CONDITION_LABELS, Market, Pack, Professional
 from guarantee_tui.services import phone as phone_service
 from guarantee_tui.store.engine import make_engine
-from guarantee_tui.store.models import CallNote, LogEntry
+from guarantee_tui.store.models import CallNote, ContactPurchase, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens.call_note import CallNoteScreen
 from guarantee_tui.ui.screens.claim import ClaimScreen
@@ -29,7 +31,7 @@ from guarantee_tui.ui.screens.phone import PhoneScreen
 from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from guarantee_tui.ui.widgets.top_bar import TopBar
-from tests.builders import AT, eligible_professional, purchases, tagged
+from tests.builders import AT, START, claim_for, eligible_professional, purchases, tagged
 from tests.store.helpers import insert
 from tests.ui.conftest import Intervals, settle, until
 from tests.ui.test_workspace import visible_text
@@ -60,8 +62,42 @@ def add_desk_people(url: str) -> str:
     )
     pt = tagged(replace(on_the_way(), market=Market.PT, ref="PT-0001"), "V")
     insert(engine, pt, company="Obras Vieira", email="obras@vieira.pt", phone="+351 910 000 000")
+    add_lefevre(engine)
+    # Two companies whose names differ only at their end.
+    for tag, company, phone in (
+        ("N1", "Remodelações Neves Unipessoal, Lda. — Lisboa", "+351 213 000 001"),
+        ("N2", "Remodelações Neves Unipessoal, Lda. — Porto", "+351 223 000 002"),
+    ):
+        neves = tagged(replace(on_the_way(), market=Market.PT, ref="PT-0001"), tag)
+        insert(engine, neves, company=company, email=None, phone=phone)
     engine.dispose()
     return url
+
+
+def add_lefevre(engine: Engine) -> None:
+    """An open claim sent while no pack was active (one is today), one explanation
+    missing: the card and the script must tell the same story."""
+    pro = eligible_professional(Market.FR)
+    sent = claim_for(pro).submitted_at
+    packs = (
+        Pack("Pro 6 mois", START - timedelta(days=10), sent - timedelta(days=4)),
+        Pack("Pro 12 mois", sent + timedelta(days=9)),
+    )
+    pro = tagged(replace(pro, packs=packs), "LF")
+    claim = claim_for(pro, verification=None)
+    gone = pro.purchases[4].ref
+    claim = replace(
+        claim,
+        ref="CL-LEFEVRE",
+        explanations=tuple(e for e in claim.explanations if e.contact_ref != gone),
+    )
+    insert(engine, pro, claim, company="Lefèvre Frères", email="lf@x.fr", phone="04 72 00 00 01")
+    with engine.begin() as conn:
+        conn.execute(
+            update(ContactPurchase)
+            .where(ContactPurchase.ref == gone)
+            .values(job_title="Peinture d'une chambre", city="Lyon")
+        )
 
 
 @pytest.fixture
@@ -112,6 +148,22 @@ def refs(screen: PhoneScreen) -> list[str]:
 def showing(app: GuaranteeApp, kind: type[Any]) -> bool:
     """Whether the app shows a screen of this kind (no narrowing of app.screen)."""
     return isinstance(app.screen, kind)
+
+
+def card_text(app: GuaranteeApp) -> str:
+    """The card as it is painted (its two halves at their widths), each half's
+    lines joined: a sentence reads whole whatever the wrapping."""
+    screen = app.screen
+    assert isinstance(screen, PhoneScreen)
+    said: list[str] = []
+    for half in ("#phone-card-content", "#phone-card-standing"):
+        widget = screen.query_one(half, Static)
+        if not widget.size.width:
+            continue  # not shown
+        console = Console(width=max(widget.content_size.width, 20), record=True, file=io.StringIO())
+        console.print(widget.content)
+        said.append(" ".join(console.export_text().split()))
+    return "\n".join(said)
 
 
 async def open_desk(pilot: Pilot[None]) -> PhoneScreen:
@@ -240,9 +292,10 @@ async def test_a_company_name_with_markup_is_shown_as_written(
         await pilot.press("down", "j")
         await typed(pilot)
         assert screen.card is not None and screen.card.professional.company == HOSTILE_COMPANY
-        shown = visible_text(app)
-        assert HOSTILE_COMPANY in shown
-        assert "[b]x[/b] [link=x]…" in shown  # in the results, cut to fit
+        assert HOSTILE_COMPANY in card_text(app)
+        # In the results, whole: the column is as wide as the names it shows.
+        row = f"W-FR-0001 {HOSTILE_COMPANY} FR"
+        assert row in " ".join(visible_text(app).split())
 
 
 async def test_a_stale_answer_never_replaces_a_newer_one(
@@ -288,7 +341,7 @@ async def test_the_card_says_where_someone_without_a_claim_stands(
         screen = await search(pilot, "0611223344")
         card = screen.card
         assert card is not None and card.claims == ()
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "W-FR-0001 · FR · +33 6 11 22 33 44 · chantier@exemple.fr" in shown
         # In the caller's language (French): dates are French whatever the catalog.
         assert "What to tell the caller, in French" in shown
@@ -299,7 +352,7 @@ async def test_the_card_says_where_someone_without_a_claim_stands(
         assert "2 positive reviews tied to the contacts" in shown
         await pilot.press("down", "t")  # to the results, then the agent's language
         await settle(pilot)
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "What to tell the caller, in English" in shown
         assert "You have bought 12 contacts out of 20" in shown
         assert "1 positive review tied to one of your contacts is still missing." in shown
@@ -311,7 +364,7 @@ async def test_a_decided_claim_with_its_letter(desk_app: Callable[..., Guarantee
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         screen = await search(pilot, "ferreira")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "What to tell the caller, in Portuguese" in shown
         assert "31 de maio de 2026" in shown
         assert "CL-DONE-PT rejected on 31 May 2026 at 13:00 by Rui" in shown
@@ -333,8 +386,44 @@ async def test_an_open_claim_on_the_card(desk_app: Callable[..., GuaranteeApp]) 
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         await search(pilot, "CL-ELIG-FR")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "CL-ELIG-FR open, sent on 7 Apr 2026; as it stands: eligible" in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+async def test_the_script_never_contradicts_the_card(
+    desk_app: Callable[..., GuaranteeApp], lang: str
+) -> None:
+    app = desk_app(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "lefevre freres")
+        card = screen.card
+        assert card is not None and card.open_claim is not None
+        await pilot.press("down", "t")  # the script in the agent's language
+        await settle(pilot)
+        shown = " ".join(card_text(app).split())
+        if lang == "en":
+            # The condition the claim fails is failed on the card, with its moment.
+            assert "✘ Professional pack active — No professional pack active when the " in shown
+            assert "✔ Professional pack active" not in shown
+            assert "Claim CL-LEFEVRE as it stands today" in shown
+            assert "pack today: Pro 12 mois, since 16 Apr 2026" in shown
+            assert "Your professional pack was not active when you sent this claim" in shown
+            # What the caller can fix: the explanation, by date, job and city.
+            assert (
+                "Send us the explanation of what happened with the contact bought on "
+                "17 Jan 2026 (Peinture d'une chambre, Lyon)." in shown
+            )
+            assert "LF-L-05" not in shown.split("Claim CL-LEFEVRE")[0]
+        else:
+            assert "✘ Pack professionnel actif" in shown
+            assert "✔ Pack professionnel actif" not in shown
+            assert "Envoyez-nous l'explication" in shown
+        # Whatever the script says the claim does not meet, the card does not tick.
+        for result in card.standing.failed:
+            label = app.tr.render(CONDITION_LABELS[result.id])
+            assert f"✔ {label}" not in shown
 
 
 async def test_n_records_a_call_note_in_the_log(
@@ -392,7 +481,7 @@ async def test_the_card_shows_the_last_calls(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_desk(pilot)
         await search(pilot, "w-fr-0001")
-        shown = visible_text(app)
+        shown = card_text(app)
         assert "Last calls" in shown
         assert "31 May 2026 14:00 · Rui · complaint — [red]Angry[/red] about a" in shown
 
@@ -449,8 +538,9 @@ async def test_the_header_on_a_friday_evening(desk_app: Callable[..., GuaranteeA
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = header(app)
-        assert "FR ○ 19:20→lun. 09:00" in text
-        assert "PT ○ 18:20→lun. 08:00" in text
+        # Closed, in words as on a wider screen, not by the mark and colour alone.
+        assert "FR ○ fermée→lun. 09:00" in text
+        assert "PT ○ fermée→lun. 08:00" in text
 
 
 async def test_the_header_counts_holidays_and_closures(
@@ -477,3 +567,46 @@ async def test_the_header_does_not_wait_for_the_database(
         assert bars
         assert "FR ● " in str(bars[0].render())
         assert "17:00" in str(bars[0].render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+async def test_alike_names_never_look_the_same_and_no_row_is_left_empty(
+    desk_app: Callable[..., GuaranteeApp], size: tuple[int, int], lang: str
+) -> None:
+    app = desk_app(lang)
+    async with app.run_test(size=size) as pilot:
+        await open_desk(pilot)
+        screen = await search(pilot, "remodelacoes neves")
+        assert refs(screen) == ["N1-PT-0001", "N2-PT-0001"]
+        lines = visible_text(app).splitlines()
+        lisboa = next(line for line in lines if line.startswith("N1-PT-0001"))
+        porto = next(line for line in lines if line.startswith("N2-PT-0001"))
+        # The whole name, and the phone, even at 80 columns.
+        assert "Remodelações Neves Unipessoal, Lda. — Lisboa" in lisboa
+        assert "Remodelações Neves Unipessoal, Lda. — Porto" in porto
+        assert "+351 213 000 001" in lisboa and "+351 223 000 002" in porto
+        assert "…" not in lisboa + porto
+        # The list is as tall as what it lists; the card takes the rest.
+        table = screen.query_one(LazyTable)
+        assert table.size.height == 3
+        card = screen.query_one("#phone-card")
+        assert card.region.y == table.region.bottom
+        assert card.region.bottom == app.size.height - 1  # down to the footer
+
+
+async def test_a_suspended_professional_is_said_in_words(
+    desk_app: Callable[..., GuaranteeApp], desk_db: str
+) -> None:
+    app = desk_app("fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_desk(pilot)
+        await search(pilot, "remodelacoes neves")
+        lookup = screen.lookup
+        assert lookup is not None
+        first = replace(lookup.results[0], status="suspended")
+        screen._found(screen._lookup_seq, replace(lookup, results=(first, *lookup.results[1:])))
+        await settle(pilot)
+        row = next(line for line in visible_text(app).splitlines() if "N1-PT-0001" in line)
+        # At 80 columns the name gives way to the state and the phone.
+        assert "profil suspendu" in row and "+351 213 000 001" in row

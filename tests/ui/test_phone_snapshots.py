@@ -29,6 +29,11 @@ SCENES: dict[str, list[str]] = {
     "progress": ["p", *"0611223344"],
     # A rejected claim, its decision and letter.
     "decided": ["p", *"ferreira"],
+    # An open claim sent without an active pack (one is active today), an
+    # explanation missing: the card and the script tell one story.
+    "claim": ["p", *"lefevre freres"],
+    # Two companies whose names differ only at their end.
+    "alike": ["p", *"remodelacoes neves"],
     # The call note dialog over the card.
     "note": ["p", *"0611223344", "WAIT", "down", "n", *"Rappel demain [b]"],
 }

@@ -46,6 +46,7 @@ from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from tests.builders import AT
 from tests.team.zones import local_zone
 from tests.ui.conftest import Intervals, settle, until
+from tests.ui.test_phone import card_text
 from tests.ui.test_workspace import visible_text
 
 # Claims of the test database (tests/ui/conftest.py), oldest first; CL-DONE-PT is decided.
@@ -462,7 +463,7 @@ async def test_the_phone_desk_follows_a_call_note_and_a_suspension(
             "Bruno's call on Ana's card",
         )
         await settle(a)
-        assert "Bruno · caller informed — Asked about CL-MARKUP" in visible_text(ana)
+        assert "Bruno · caller informed — Asked about CL-MARKUP" in card_text(ana)
 
         # Then suspends the professional's claim: Ana's results and card say so.
         decisions.decide(
@@ -486,7 +487,7 @@ async def test_the_phone_desk_follows_a_call_note_and_a_suspension(
             "the suspension on Ana's desk",
         )
         await settle(a)
-        assert "01 84 88 82 46 · markup@x.fr · profile suspended" in visible_text(ana)
+        assert "01 84 88 82 46 · markup@x.fr · profile suspended" in card_text(ana)
         # What Ana typed and where she was are as she left them.
         assert screen.query_box.value == query
         assert lookup_refs(screen) == ["E-FR-0001", "H-FR-0001", "D-PT-0001"]

@@ -40,7 +40,7 @@ from guarantee_tui.policy.messages import Credits, Items, Message, Moment, msg, 
 from guarantee_tui.services.agents import resolve_actor
 from guarantee_tui.store import calls, details, search
 from guarantee_tui.store.calls import CallNoteRow
-from guarantee_tui.store.details import DecisionRow, ProfessionalRow
+from guarantee_tui.store.details import ContactDetails, DecisionRow, ProfessionalRow
 from guarantee_tui.store.facts import load_professional
 from guarantee_tui.store.log import NewEntry, append, canonical_json
 from guarantee_tui.store.transactions import write_transaction
@@ -53,6 +53,7 @@ __all__ = [
     "CallNoteRow",
     "Card",
     "ClaimLine",
+    "ContactLine",
     "DecisionRow",
     "Lookup",
     "LookupResult",
@@ -202,6 +203,16 @@ def lookup(engine: Engine, query: str, limit: int = LOOKUP_LIMIT) -> Lookup:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactLine:
+    """A contact as the caller knows it (never by its ref): when, what job, where."""
+
+    ref: str
+    purchased_at: datetime
+    job: str | None
+    city: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimLine:
     ref: str
     status: str
@@ -210,6 +221,8 @@ class ClaimLine:
     checklist: Checklist | None
     # A decided claim's latest decision (None if it was imported decided).
     decision: DecisionRow | None
+    # An open claim's contacts that have no explanation yet, oldest first.
+    unexplained: tuple[ContactLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +238,8 @@ class Card:
     advice: tuple[Message, ...]
     latest_completeness: int | None
     active_pack: str | None
+    # When the pack active at `at` started.
+    active_pack_since: datetime | None = None
 
     @property
     def language(self) -> str:
@@ -232,10 +247,40 @@ class Card:
         return self.rules.language
 
     @property
+    def open_claim(self) -> ClaimLine | None:
+        """The claim the caller most likely calls about: the latest open one."""
+        found = [c for c in self.claims if c.status == "open" and c.checklist is not None]
+        return found[-1] if found else None
+
+    @property
+    def standing(self) -> Checklist:
+        """The one evaluation the card's conditions and the advice both read: the
+        open claim's checklist (at its submission and at `at`), else the progress."""
+        line = self.open_claim
+        return line.checklist if line is not None and line.checklist is not None else self.progress
+
+    @property
     def shown_conditions(self) -> tuple[ConditionResult, ...]:
-        """The conditions the policy lists on the phone card, in the card's order."""
-        shown = [r for r in self.progress.results if CONDITION_BY_ID[r.id].phone_card is not None]
-        return tuple(sorted(shown, key=lambda r: CONDITION_BY_ID[r.id].phone_card or 0))
+        """The conditions the policy lists on the phone card, in the card's order;
+        with an open claim, its explanations too, and what fails first."""
+        standing = self.standing
+        on_claim = standing.claim is not None
+        shown = [
+            r
+            for r in standing.results
+            if CONDITION_BY_ID[r.id].phone_card is not None
+            or (on_claim and r.id is ConditionId.EXPLANATIONS_COMPLETE)
+        ]
+        order = {Status.NOT_MET: 0, Status.UNKNOWN: 1, Status.PENDING: 1, Status.MET: 2}
+        return tuple(
+            sorted(
+                shown,
+                key=lambda r: (
+                    order[r.status] if on_claim else 0,
+                    CONDITION_BY_ID[r.id].phone_card or 0,
+                ),
+            )
+        )
 
     @property
     def latest_decided(self) -> ClaimLine | None:
@@ -261,20 +306,38 @@ def card(engine: Engine, professional_ref: str, at: datetime) -> Card:
             if loaded.claim.status != "open"
         }
         notes = calls.recent(conn, pid, NOTES_SHOWN)
-    pro = facts.professional
+        pro = facts.professional
+        checklists = {
+            loaded.claim_id: evaluate(pro, loaded.claim, at)
+            for loaded in facts.claims
+            if loaded.claim.status == "open"
+        }
+        missing = {
+            claim_id: checklist.result(ConditionId.EXPLANATIONS_COMPLETE).contacts
+            for claim_id, checklist in checklists.items()
+            if checklist.result(ConditionId.EXPLANATIONS_COMPLETE).status is Status.NOT_MET
+        }
+        known = details.contacts(conn, [ref for refs in missing.values() for ref in refs])
     progress = evaluate(pro, None, at)
+    bought = {p.ref: p.purchased_at for p in pro.purchases}
     lines = tuple(
         ClaimLine(
             ref=loaded.claim.ref,
             status=loaded.claim.status,
             submitted_at=loaded.claim.submitted_at,
-            checklist=evaluate(pro, loaded.claim, at) if loaded.claim.status == "open" else None,
+            checklist=checklists.get(loaded.claim_id),
             decision=decisions.get(loaded.claim_id),
+            unexplained=tuple(
+                _contact_line(ref, bought[ref], known.get(ref))
+                for ref in missing.get(loaded.claim_id, ())
+                if ref in bought
+            ),
         )
         for loaded in facts.claims
     )
     completeness = [c.percent for c in sorted(pro.completeness, key=lambda c: c.at) if c.at <= at]
     packs = [p for p in pro.packs if p.active_at(at)]
+    pack = max(packs, key=lambda p: p.starts_at) if packs else None
     rules = rules_for(pro.market)
     return Card(
         professional=row,
@@ -285,8 +348,15 @@ def card(engine: Engine, professional_ref: str, at: datetime) -> Card:
         notes=tuple(notes),
         advice=advice(pro, progress, lines, rules),
         latest_completeness=completeness[-1] if completeness else None,
-        active_pack=max(packs, key=lambda p: p.starts_at).name if packs else None,
+        active_pack=pack.name if pack else None,
+        active_pack_since=pack.starts_at if pack else None,
     )
+
+
+def _contact_line(ref: str, at: datetime, known: ContactDetails | None) -> ContactLine:
+    job = known.job_title.strip() if known and known.job_title else None
+    city = known.city.strip() if known and known.city else None
+    return ContactLine(ref, at, job or None, city or None)
 
 
 # --- what to tell the caller ---------------------------------------------------
@@ -335,7 +405,80 @@ def _decided(line: ClaimLine, rules: MarketRules) -> Message:
     )
 
 
-def _open(line: ClaimLine, rules: MarketRules) -> list[Message]:
+# What the caller can still put right on an open claim (docs/POLICY.md): an
+# explanation sent for a contact, reviews (they count from their date, up to
+# the moment the claim is judged), a pack that must be active when the claim is
+# judged. The other conditions are facts of the past; the verification is ours.
+CALLER_CAN_FIX: Final = frozenset(
+    {
+        ConditionId.EXPLANATIONS_COMPLETE,
+        ConditionId.CONTACT_REVIEWS,
+        ConditionId.FORMER_CLIENT_REVIEWS,
+        ConditionId.ACTIVE_PACK,
+    }
+)
+# At most this many contacts are named in one sentence.
+CONTACTS_NAMED: Final = 5
+
+
+def _contact(line: ContactLine, rules: MarketRules) -> Message | Moment:
+    day = _day(line.purchased_at, rules)
+    if line.job and line.city:
+        return msg("{date} ({job}, {city})", date=day, job=line.job, city=line.city)
+    if line.job or line.city:
+        return msg("{date} ({what})", date=day, what=line.job or line.city or "")
+    return day
+
+
+def _unexplained(contacts: Sequence[ContactLine], rules: MarketRules) -> Message:
+    named: list[Message | Moment] = [_contact(c, rules) for c in contacts[:CONTACTS_NAMED]]
+    rest = len(contacts) - CONTACTS_NAMED
+    if rest > 0:
+        named.append(nmsg("{n} other contact", "{n} other contacts", rest))
+    return nmsg(
+        "Send us the explanation of what happened with the contact bought on {contacts}.",
+        "Send us the explanations of what happened with the {n} contacts bought on {contacts}.",
+        len(contacts),
+        contacts=Items(tuple(named)),
+    )
+
+
+def _positive_contact_reviews(professional: Professional, checklist: Checklist) -> int:
+    refs = {p.ref for p in checklist.contacts}
+    return sum(
+        1
+        for r in professional.reviews
+        if r.source == ReviewSource.PLATFORM_CONTACT
+        and r.rating >= POSITIVE_RATING
+        and r.contact_ref in refs
+        and r.at <= checklist.at
+    )
+
+
+def _former_client_reviews(professional: Professional, at: datetime) -> int:
+    return sum(
+        1 for r in professional.reviews if r.source == ReviewSource.FORMER_CLIENT and r.at <= at
+    )
+
+
+def _pack_fix(professional: Professional, line: ClaimLine, rules: MarketRules) -> Message:
+    def active(at: datetime) -> bool:
+        return any(p.active_at(at) for p in professional.packs)
+
+    if not active(line.submitted_at):
+        # The claim's own moment: no later pack puts that right.
+        return msg(
+            "Your professional pack was not active when you sent this claim, on {date}; "
+            "only a claim sent while a pack is active meets this condition.",
+            date=_day(line.submitted_at, rules),
+        )
+    return msg(
+        "Your professional pack is no longer active: it must be active again for this "
+        "claim to be accepted."
+    )
+
+
+def _open(professional: Professional, line: ClaimLine, rules: MarketRules) -> list[Message]:
     said = [
         msg(
             "Your claim {ref}, sent on {date}, is being examined.",
@@ -346,22 +489,50 @@ def _open(line: ClaimLine, rules: MarketRules) -> list[Message]:
     checklist = line.checklist
     if checklist is None:
         return said
-    failed = [
+    failed = {r.id for r in checklist.failed}
+    settled = [
         r.id
         for r in checklist.failed
-        if r.id not in (ConditionId.EXPLANATIONS_VERIFIED, ConditionId.EXPLANATIONS_COMPLETE)
+        if r.id not in CALLER_CAN_FIX and r.id is not ConditionId.EXPLANATIONS_VERIFIED
     ]
-    if failed:
+    if settled:
         # Each condition as a requirement: its checklist label ("No payment
         # incident") would read as the opposite of the fact.
         said.append(
             nmsg(
                 "As it stands, it does not meet this condition: {conditions}.",
                 "As it stands, it does not meet these conditions: {conditions}.",
-                len(failed),
-                conditions=Items(tuple(CONDITION_REQUIREMENTS[c] for c in failed)),
+                len(settled),
+                conditions=Items(tuple(CONDITION_REQUIREMENTS[c] for c in settled)),
             )
         )
+    if ConditionId.ACTIVE_PACK in failed:
+        said.append(_pack_fix(professional, line, rules))
+    if ConditionId.EXPLANATIONS_COMPLETE in failed and line.unexplained:
+        said.append(_unexplained(line.unexplained, rules))
+    if ConditionId.CONTACT_REVIEWS in failed:
+        missing = max(REVIEWS_REQUIRED - _positive_contact_reviews(professional, checklist), 1)
+        said.append(
+            nmsg(
+                "{n} more positive review from one of these 20 clients is needed: you can "
+                "ask them to leave one on the platform.",
+                "{n} more positive reviews from these 20 clients are needed: you can ask "
+                "them to leave one on the platform.",
+                missing,
+            )
+        )
+    if ConditionId.FORMER_CLIENT_REVIEWS in failed:
+        missing = max(REVIEWS_REQUIRED - _former_client_reviews(professional, checklist.at), 1)
+        said.append(
+            nmsg(
+                "{n} more review from a former client is needed: you can ask your former "
+                "clients to leave one on the platform.",
+                "{n} more reviews from former clients are needed: you can ask your former "
+                "clients to leave one on the platform.",
+                missing,
+            )
+        )
+    if settled:
         return said
     waiting = checklist.result(ConditionId.WAITING_PERIOD)
     since = checklist.milestones.claimable_from
@@ -477,17 +648,8 @@ def _purchases(progress: Checklist, rules: MarketRules) -> Message:
 def _still_missing(professional: Professional, progress: Checklist) -> list[Message]:
     said: list[Message] = []
     at = progress.at
-    refs = {p.ref for p in progress.contacts}
     if progress.result(ConditionId.CONTACT_REVIEWS).status is Status.PENDING:
-        positive = sum(
-            1
-            for r in professional.reviews
-            if r.source == ReviewSource.PLATFORM_CONTACT
-            and r.rating >= POSITIVE_RATING
-            and r.contact_ref in refs
-            and r.at <= at
-        )
-        missing = max(REVIEWS_REQUIRED - positive, 1)
+        missing = max(REVIEWS_REQUIRED - _positive_contact_reviews(professional, progress), 1)
         said.append(
             nmsg(
                 "{n} positive review tied to one of your contacts is still missing.",
@@ -496,9 +658,7 @@ def _still_missing(professional: Professional, progress: Checklist) -> list[Mess
             )
         )
     if progress.result(ConditionId.FORMER_CLIENT_REVIEWS).status is Status.PENDING:
-        former = sum(
-            1 for r in professional.reviews if r.source == ReviewSource.FORMER_CLIENT and r.at <= at
-        )
+        former = _former_client_reviews(professional, at)
         said.append(
             nmsg(
                 "{n} review from a former client is still missing.",
@@ -562,7 +722,7 @@ def advice(
     said: list[Message] = [_decided(c, rules) for c in claims if c.status != "open"]
     open_claims = [c for c in claims if c.status == "open"]
     for line in open_claims:
-        said.extend(_open(line, rules))
+        said.extend(_open(professional, line, rules))
     if claims:
         return tuple(said)
     said.append(_purchases(progress, rules))

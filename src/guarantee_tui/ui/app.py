@@ -38,6 +38,7 @@ from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, transl
 from guarantee_tui.ui.base import Translated
 from guarantee_tui.ui.bindings import check_keymap, listed, translate_bindings
 from guarantee_tui.ui.link import FOLLOW_GROUP, MarketplaceLink
+from guarantee_tui.ui.theme import apply as apply_theme
 from guarantee_tui.ui.typography import keep_no_break_spaces
 
 if TYPE_CHECKING:
@@ -115,6 +116,8 @@ class GuaranteeApp(App[None]):
         marketplace: MarketplaceSettings | None = None,
     ) -> None:
         super().__init__()
+        # Every state readable at WCAG AA contrast (ui/theme.py).
+        apply_theme(self)
         self.settings = settings
         # Sends the effects and pulls the facts once the database is open (ui/link.py).
         self.link = MarketplaceLink(self, marketplace)

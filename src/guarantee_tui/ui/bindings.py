@@ -20,7 +20,7 @@ import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -114,7 +114,7 @@ def listed(app: App[Any], screen: Screen[Any]) -> list[Listed]:
         binding, node = active.binding, active.node
         if not binding.description or binding.system or not is_ours(node, binding):
             continue
-        shown = app.get_key_display(binding)
+        shown = key_label(app, binding)
         found = entries.get((id(node), binding.action))
         if found is None:
             entries[(id(node), binding.action)] = Listed(
@@ -123,6 +123,56 @@ def listed(app: App[Any], screen: Screen[Any]) -> list[Listed]:
         elif shown not in found.keys:
             entries[(id(node), binding.action)] = replace(found, keys=(*found.keys, shown))
     return list(entries.values())
+
+
+# Key names as French and Portuguese keyboards print them, for the help and the
+# palette (the footer keeps Textual's short forms, which its width is counted in).
+KEY_NAMES: Final[Mapping[str, Mapping[str, str]]] = {
+    "fr": {
+        "home": "Début",
+        "end": "Fin",
+        "pageup": "Pg préc.",
+        "pagedown": "Pg suiv.",
+        "delete": "Suppr",
+        "insert": "Inser",
+        "escape": "Échap",
+        "space": "Espace",
+        "tab": "Tab",
+        "backspace": "Retour arr.",
+        "shift": "Maj",
+    },
+    "pt": {
+        "home": "Início",
+        "end": "Fim",
+        "pageup": "PgUp",
+        "pagedown": "PgDn",
+        "delete": "Del",
+        "insert": "Ins",
+        "escape": "Esc",
+        "space": "Espaço",
+        "tab": "Tab",
+        "backspace": "Retrocesso",
+        "shift": "Shift",
+    },
+}
+
+
+def key_label(app: App[Any], binding: Binding) -> str:
+    """`binding`'s key as the help and the palette show it, in the app's language:
+    Textual's display ("pgdn", "shift+tab") with the names a French or Portuguese
+    keyboard prints ("Pg suiv.", "Maj+Tab")."""
+    language = getattr(getattr(app, "tr", None), "language", "en")
+    names = KEY_NAMES.get(language)
+    if names is None or binding.key_display:
+        return app.get_key_display(binding)
+    modifiers, key = binding.parse_key()
+    if key not in names and not any(m in names for m in modifiers):
+        return app.get_key_display(binding)
+    name = names.get(key) or app.get_key_display(Binding(key, ""))
+    if "ctrl" in modifiers:
+        modifiers.remove("ctrl")
+        name = f"^{name}"
+    return "+".join([*(names.get(m, m) for m in modifiers), name])
 
 
 def not_now(screen: Screen[Any], key: str) -> Binding | None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Final
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
@@ -51,7 +52,7 @@ from guarantee_tui.services.phone import (
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.widgets.footer import AppFooter
-from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
+from guarantee_tui.ui.widgets.lazy_table import Cell, Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -61,21 +62,23 @@ if TYPE_CHECKING:
 LOOKUP_DELAY = 0.1
 # Load the highlighted professional's card this long after the cursor stops.
 CARD_DELAY = 0.05
-# From this width, results and card sit side by side.
+# From this width, the card's two halves (the script, the conditions) sit side by side.
 WIDE = 110
-# Below it, the results take at most this many lines (header included).
+# The results take at most this many lines (header included), or a quarter of the
+# screen when that is more: the card below uses the rest of the height.
 NARROW_RESULTS = 7
+# A company name longer than this is cut in the results (the card has it whole).
+COMPANY_MAX = 48
 # The logged acts that may change a professional's status, which the results show.
 STATUS_ACTS: Final = frozenset({"suspend", "reopen"})
 # Logged acts on a professional rather than a claim (the change names no professional).
 PROFESSIONAL_ACTS: Final = frozenset({"call_note"})
 
 
-def render_card(
+def render_script(
     card: Card, tr: Translator, advice_tr: Translator, other_language: str | None = None
 ) -> RenderableType:
-    """The card: who, what to tell them (in `advice_tr`'s language; `t` switches to
-    `other_language`), their claims, their last calls, where they stand."""
+    """Who, what to tell them, their claims and last calls: the card's left half."""
     pro = card.professional
     zone = card.rules.zone
     parts: list[RenderableType] = []
@@ -101,9 +104,12 @@ def render_card(
         " · ".join(
             [
                 tr(
-                    "pack: {pack}",
-                    pack=visible(card.active_pack) if card.active_pack else tr("none active"),
-                ),
+                    "pack today: {pack}, since {date}",
+                    pack=visible(card.active_pack),
+                    date=tr.date(_local_date(card.active_pack_since, zone), in_text=True),
+                )
+                if card.active_pack and card.active_pack_since
+                else tr("pack today: none active"),
                 tr("balance: {credits}", credits=tr.credits(pro.balance)),
                 tr("profile: {percent}", percent=tr.percent(card.latest_completeness))
                 if card.latest_completeness is not None
@@ -158,10 +164,26 @@ def render_card(
             line.append(" — ")
             line.append(visible(note.summary, lines=True))
             parts.append(line)
+    return Group(*parts)
 
-    m = card.progress.milestones
-    stand = Text("\n")
-    stand.append(tr("Where they stand"), style="bold underline")
+
+def render_standing(card: Card, tr: Translator) -> RenderableType:
+    """Where they stand, condition by condition: the card's right half."""
+    zone = card.rules.zone
+    parts: list[RenderableType] = []
+    # The very evaluation the advice above reads (services/phone.Card.standing):
+    # the open claim's, whose evidence says which moment each condition is
+    # judged at (the claim's sending or today), else today's.
+    standing = card.standing
+    m = standing.milestones
+    stand = Text()
+    on_claim = card.open_claim
+    stand.append(
+        tr("Claim {ref} as it stands today", ref=visible(on_claim.ref))
+        if on_claim is not None
+        else tr("Where they stand today"),
+        style="bold underline",
+    )
     stand.append("\n")
     facts = [tr("contacts bought: {n} of 20", n=tr.number(m.purchases))]
     if m.twentieth_purchase_at is None and m.purchase_deadline is not None:
@@ -239,10 +261,15 @@ class PhoneScreen(AppScreen):
     PhoneScreen #phone-status { height: 1; padding: 0 1; color: $text-muted; }
     PhoneScreen #phone-body { height: 1fr; }
     PhoneScreen #phone-results { height: 7; }
-    PhoneScreen #phone-card { height: 1fr; padding: 0 1; }
-    PhoneScreen #phone-body.wide { layout: horizontal; }
-    PhoneScreen #phone-body.wide #phone-results { height: 1fr; width: 2fr; }
-    PhoneScreen #phone-body.wide #phone-card { width: 3fr; border-left: vkey $panel; }
+    PhoneScreen #phone-card { height: 1fr; padding: 0 1; border-top: hkey $panel; }
+    PhoneScreen #phone-card-halves { height: auto; }
+    PhoneScreen #phone-card-halves Static { height: auto; }
+    PhoneScreen #phone-card-standing { margin-top: 1; }
+    PhoneScreen #phone-card-halves.wide { layout: horizontal; }
+    PhoneScreen #phone-card-halves.wide Static { width: 1fr; padding-right: 1; }
+    PhoneScreen #phone-card-halves.wide #phone-card-standing {
+        margin-top: 0; padding-left: 1; border-left: vkey $panel;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -277,19 +304,59 @@ class PhoneScreen(AppScreen):
         yield Static(id="phone-status")
         with Container(id="phone-body"):
             yield LazyTable(self._columns(), id="phone-results")
-            with VerticalScroll(id="phone-card", can_focus=True):
+            with (
+                VerticalScroll(id="phone-card", can_focus=True),
+                Container(id="phone-card-halves"),
+            ):
                 yield Static(id="phone-card-content")
+                yield Static(id="phone-card-standing")
         yield AppFooter()
 
     def _columns(self) -> list[Column]:
+        """Each column as wide as its title and what it shows in this language;
+        the company whole (up to COMPANY_MAX), so that two alike names are told
+        apart; the e-mail takes what is left. At 80 columns the phone goes
+        before how the professional was found, which goes before the e-mail."""
         tr = self.tr
-        return [
-            Column("ref", tr("Ref"), width=10, priority=90),
-            Column("company", tr("Company"), width=None, min_width=14, priority=100),
-            Column("market", tr("Mkt"), width=4, priority=70),
-            Column("matched", tr("Found by"), width=9, priority=60),
-            Column("phone", tr("Phone"), width=17, priority=20),
+        results = self.lookup.results if self.lookup is not None else ()
+
+        def fit(title: str, cells: list[str], least: int = 2) -> int:
+            return max([cell_len(title), least, *(cell_len(c) for c in cells)])
+
+        ref = fit(tr("Ref"), [visible(r.professional_ref) for r in results])
+        market = fit(tr("Mkt"), [visible(r.market) for r in results])
+        found = fit(tr("Found by"), [matched_on_label(r.matched_on, tr) for r in results])
+        phones = fit(tr("Phone"), [visible(r.phone or "") for r in results])
+        # A suspended profile says so in words, in a column of its own that is
+        # there only when one is listed.
+        states = [self._state(r) for r in results]
+        state = fit(tr("Status"), [s for s in states if s]) if any(states) else 0
+        # The room the results have: the company's name is cut only when it
+        # would push the phone out; the market (the ref tells it too) and how
+        # the professional was found go first.
+        tables = self.query("#phone-results").results(LazyTable)
+        shown = next(tables, None)
+        available = (
+            shown.scrollable_content_region.width if shown else 0
+        ) or self.app.size.width - 4
+        room = available - (ref + 1) - (phones + 1) - 1 - (state + 1 if state else 0)
+        company = min(
+            fit(tr("Company"), [visible(r.company) for r in results]),
+            COMPANY_MAX,
+            max(room, 16),
+        )
+        emails = fit(tr("E-mail"), [visible(r.email or "") for r in results])
+        columns = [
+            Column("ref", tr("Ref"), width=ref, priority=90),
+            Column("company", tr("Company"), width=company, priority=100),
+            Column("market", tr("Mkt"), width=market, priority=40),
+            Column("phone", tr("Phone"), width=phones, priority=60),
+            Column("matched", tr("Found by"), width=found, priority=30),
+            Column("email", tr("E-mail"), width=None, min_width=min(emails, 24), priority=10),
         ]
+        if state:
+            columns.insert(2, Column("state", tr("Status"), width=state, priority=80))
+        return columns
 
     @property
     def query_box(self) -> QueryBox:
@@ -306,14 +373,15 @@ class PhoneScreen(AppScreen):
 
     def on_resize(self) -> None:
         self._layout()
+        self.table.set_columns(self._columns())
         self._paint_card()
 
     def _layout(self) -> None:
-        wide = self.app.size.width >= WIDE
-        body = self.query_one("#phone-body")
-        body.set_class(wide, "wide")
+        width, height = self.app.size
+        self.query_one("#phone-card-halves").set_class(width >= WIDE, "wide")
         rows = len(self.lookup.results) if self.lookup else 0
-        self.table.styles.height = None if wide else max(min(rows + 1, NARROW_RESULTS), 2)
+        most = max(NARROW_RESULTS, height // 4)
+        self.table.styles.height = max(min(rows + 1, most), 2)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -377,6 +445,7 @@ class PhoneScreen(AppScreen):
         if seq != self._lookup_seq:
             return  # a newer search was asked for
         self.lookup = found
+        self.table.set_columns(self._columns())
         self._fill(found, keep_cursor=keep_cursor)
         self._layout()
         self._show_status()
@@ -396,22 +465,25 @@ class PhoneScreen(AppScreen):
         else:
             table.cursor_row = min(cursor, len(refs) - 1)
 
+    def _state(self, r: LookupResult) -> str:
+        return self.tr("profile suspended") if r.status == "suspended" else ""
+
     def _row(self, r: LookupResult) -> Row:
         tr = self.tr
         matched = Text(matched_on_label(r.matched_on, tr), style="bold" if r.exact else "")
         company = Text(visible(r.company))
         if r.status == "suspended":
             company.stylize("red")
-        return Row(
-            key=r.professional_ref,
-            cells=(
-                visible(r.professional_ref),
-                company,
-                visible(r.market),
-                matched,
-                visible(r.phone or ""),
-            ),
-        )
+        cells: dict[str, Cell] = {
+            "ref": visible(r.professional_ref),
+            "company": company,
+            "state": Text(self._state(r), style="bold red"),
+            "market": visible(r.market),
+            "phone": visible(r.phone or ""),
+            "matched": matched,
+            "email": visible(r.email or ""),
+        }
+        return Row(key=r.professional_ref, cells=tuple(cells[c.key] for c in self.table.columns))
 
     @on(LazyTable.RowsNeeded)
     def _rows_needed(self, event: LazyTable.RowsNeeded) -> None:
@@ -492,13 +564,17 @@ class PhoneScreen(AppScreen):
 
     def _paint_card(self) -> None:
         content = self.query_one("#phone-card-content", Static)
+        standing = self.query_one("#phone-card-standing", Static)
         if self.card is None:
             content.update(
                 Text(self.tr("Choose a professional to see where they stand."), style="dim")
             )
+            standing.display = False
             return
         other = self.card.language if self.advice_in_ui else self.tr.language
-        content.update(render_card(self.card, self.tr, self.advice_translator, other))
+        content.update(render_script(self.card, self.tr, self.advice_translator, other))
+        standing.update(render_standing(self.card, self.tr))
+        standing.display = True
 
     # --- actions ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ phone line is open, the time there, and when the line next opens or closes.
 Everything is told as fully as the width allows, and the least useful words
 go first when it does not: "FR ● open, 14:05 → closes 17:00" on a wide
 terminal, "FR ● open 14:05 → 17:00" on a medium one, "FR ● 14:05→17:00" at
-80 columns (the mark and its colour tell open from closed); "marketplace:
+80 columns, "FR ○ closed→Mon 09:00" when closed (in words, as wider); "marketplace:
 connected · 3 waiting · 1 failed", then "● connected · 3 waiting · 1 failed",
 then without the zero counts, then the mark and the count that matters
 most; the language's name, then the database's, then the agent's role,
@@ -38,6 +38,8 @@ FULL: Final = {
 }
 MEDIUM: Final = {True: N_("open {time} → {next}"), False: N_("closed {time} → {next}")}
 WITHOUT_NEXT: Final = {True: N_("open {time}"), False: N_("closed {time}")}
+# At 80 columns a closed line says so in words, in place of its time.
+SHORT_CLOSED: Final = (N_("closed"), N_("closed→{next}"))
 # The left part keeps at least this many cells when the lines must be cut short.
 LEFT_MIN: Final = 10
 LINK_STATES: Final = {
@@ -122,6 +124,10 @@ def line_text(status: LineStatus, now: datetime, tr: Translator, verbosity: str)
     time = tr.time(status.local_time)
     change = status.next_change
     following = when(change, now, rules_for(status.market).zone, tr) if change else None
+    if verbosity == "short" and not is_open:
+        said = tr(SHORT_CLOSED[0]) if following is None else tr(SHORT_CLOSED[1], next=following)
+        text.append(said, style=style)
+        return text
     if verbosity == "short":
         text.append(time if following is None else f"{time}→{following}")
         return text
