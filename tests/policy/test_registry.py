@@ -73,16 +73,16 @@ def test_labels_take_their_figures_from_the_policy_constants() -> None:
             "fr",
             (
                 "Profil complété à 80\u00a0% à chaque achat",
-                "20 contacts achetés en 3 mois maximum",
-                "Chaque client contacté sous 24 heures",
+                "20\u00a0contacts achetés en 3\u00a0mois maximum",
+                "Chaque client contacté sous 24\u00a0heures",
             ),
         ),
         (
             "pt_PT",
             (
                 "Perfil 80% preenchido em cada compra",
-                "20 contactos comprados em 3 meses no máximo",
-                "Cada cliente contactado até 24 horas após a compra",
+                "20\u00a0contactos comprados em 3\u00a0meses no máximo",
+                "Cada cliente contactado até 24\u00a0horas após a compra",
             ),
         ),
     ],

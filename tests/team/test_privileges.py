@@ -131,7 +131,12 @@ def test_an_agents_login_cannot_with_plain_sql(team: dict[str, str]) -> None:
         "interval '1 hour' WHERE ref = 'CL-B'",
         "you are connected as",
     )
-    _refused(url, "UPDATE explanations SET text = 'changed'", "permission denied")
+    # Agents may write explanations only by confirming an intake message (0010).
+    _refused(
+        url,
+        "UPDATE explanations SET text = 'changed'",
+        "permission denied|only by confirming an intake message",
+    )
     # Others' entries are not the agent's to read (or export).
     assert _rows(url, "SELECT count(*) FROM log_entries") == [(0,)]
     assert _rows(url, "SELECT count(*) FROM decisions") == [(1,)]

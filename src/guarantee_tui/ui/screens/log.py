@@ -68,12 +68,6 @@ def describe_filter(f: LogFilter, tr: Translator, *, actions: bool = True) -> st
     return " · ".join(parts) if parts else tr("all entries")
 
 
-def mark_summary(marks: tuple[Entry, ...], tr: Translator) -> str:
-    """ "20 marks (18 truthful, 2 untruthful)", in the reader's grammar."""
-    head, detail = mark_summary_parts(marks, tr)
-    return tr("{marks} ({detail})", marks=head, detail=detail)
-
-
 def mark_summary_parts(marks: tuple[Entry, ...], tr: Translator) -> tuple[str, str]:
     """ "20 marks" and "18 truthful, 2 untruthful", in the reader's grammar."""
     counts = dict.fromkeys(MARKS, 0)
