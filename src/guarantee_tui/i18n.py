@@ -251,6 +251,9 @@ class Translator:
             if value.minute:
                 return f"{value.hour}\u00a0h\u00a0{value.minute:02d}"
             return f"{value.hour}\u00a0h"
+        if self.letters and self.language == "pt":
+            # As the Portuguese public page writes hours: "de 8:00 a 17:00".
+            return f"{value.hour}:{value.minute:02d}"
         return str(format_time(value, "short", locale=self.locale))
 
     def moment(self, at: datetime, zone: str | None = None, *, in_text: bool = False) -> str:
