@@ -37,6 +37,9 @@ from guarantee_tui.text import visible
 Cell = str | Text
 # Drawn lines kept at most (a few screens' worth), then all forgotten.
 LINES_KEPT = 512
+# Screens of rows loaded ahead of the view, both ways, so that paging down
+# (or up) at a reading pace never shows a placeholder; the last page too, for `G`.
+PREFETCH_SCREENS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +274,9 @@ class LazyTable(ScrollView, can_focus=True):
 
     # --- painting ---------------------------------------------------------
 
-    def _cell_strip(self, cells: Sequence[Cell], style: Style) -> list[Segment]:
+    def _cell_strip(
+        self, cells: Sequence[Cell], style: Style, *, colours: bool = True
+    ) -> list[Segment]:
         segments: list[Segment] = []
         for (column, width), cell in zip(self._widths, self._cells_for(cells), strict=False):
             text = cell if isinstance(cell, Text) else Text(cell)
@@ -283,7 +288,10 @@ class LazyTable(ScrollView, can_focus=True):
                 if column.align == "left"
                 else (" " * max(width - cell_len(plain), 0) + plain)
             )
-            cell_style = style + text.style if isinstance(text.style, Style) else style
+            own = text.style if isinstance(text.style, Style) else Style.parse(text.style or "")
+            # On the cursor's row the cursor's colours win: a cell's own colour
+            # would lose its contrast there (bold and the like stay).
+            cell_style = style + (own if colours else own.without_color)
             segments.append(Segment(padded, cell_style))
             segments.append(Segment(" ", style))
         return segments
@@ -338,8 +346,9 @@ class LazyTable(ScrollView, can_focus=True):
             if index >= self._count:
                 return Strip.blank(width, self._base())
             row = self.row_at(index)
-            if index // self.page_size not in self._pages:
-                self._want(index)
+            self._want(index)
+            if y == 1:
+                self._prefetch(index)
             # Rows are replaced, never changed, and replacing them forgets the lines.
             key = (index, index == self.cursor_row, id(row), scroll_x, width)
         found = self._lines.get(key)
@@ -366,12 +375,19 @@ class LazyTable(ScrollView, can_focus=True):
                 style = style + self.get_component_rich_style("lazy-table--placeholder")
                 segments = self._cell_strip([self._placeholder] * len(self._columns), style)
             else:
-                segments = self._cell_strip(row.cells, style)
+                segments = self._cell_strip(row.cells, style, colours=index != self.cursor_row)
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _prefetch(self, top: int) -> None:
+        """Asks for the pages around the view before they are on screen."""
+        ahead = self._body_height * PREFETCH_SCREENS
+        for index in (top - ahead, top + self._body_height + ahead, self._count - 1):
+            if 0 <= index < self._count:
+                self._want(index)
 
     def _want(self, index: int) -> None:
         page = index // self.page_size
-        if page in self._requested:
+        if page in self._requested or page in self._pages:
             return
         self._requested.add(page)
         start = page * self.page_size
