@@ -158,6 +158,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._placeholder = placeholder
         self._sort: tuple[str, bool] | None = None
         self._widths: list[tuple[Column, int]] = []
+        self._laid_out_for = -1
         self._lines: dict[tuple[int, bool, int, int, int], Strip] = {}
         self._base_style: Style | None = None
 
@@ -238,7 +239,8 @@ class LazyTable(ScrollView, can_focus=True):
     # --- geometry ---------------------------------------------------------
 
     def _layout(self) -> None:
-        available = max(self.scrollable_content_region.width, 20)
+        self._laid_out_for = self.scrollable_content_region.width
+        available = max(self._laid_out_for, 20)
         columns = sorted(self._columns, key=lambda c: c.priority, reverse=True)
         kept: list[Column] = []
         used = 0
@@ -333,10 +335,12 @@ class LazyTable(ScrollView, can_focus=True):
         self._forget_lines()
 
     def render_line(self, y: int) -> Strip:
-        if not self._widths:
-            self._layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        # Columns laid out for another width (set before the first layout, say)
+        # would paint a misaligned header in the first frame.
+        if not self._widths or width != self._laid_out_for:
+            self._layout()
         row: Row | None = None
         index = -1  # the header
         if y == 0:
