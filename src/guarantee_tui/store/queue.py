@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Select, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, false, func, or_, select
 from sqlalchemy.exc import OperationalError
 
 from guarantee_tui.filters import ExactRef, QueueFilter, QueueResult, QueueRow, QueueSort
 from guarantee_tui.store import queue_shape as shape
+from guarantee_tui.store import search as tokens
 from guarantee_tui.store.clock import database_now
 from guarantee_tui.store.models import Claim, ContactPurchase, Explanation, Professional
-from guarantee_tui.text import email_key, fold, phone_key
+from guarantee_tui.text import email_key, fold, parse_query, phone_key
 
 _TABLES: Final = {
     Claim.__tablename__: Claim.__table__,
@@ -84,6 +86,56 @@ def _exact_condition(exact: ExactRef) -> ColumnElement[bool]:
     return Claim.ref.in_(refs) if refs else false()
 
 
+# Professionals one indexed range may bring back before the filter scans instead.
+TOKEN_LIMIT: Final = 3_000
+
+
+def _indexed_condition(conn: Connection, text: str) -> ColumnElement[bool] | None:
+    """The claims whose ref, or whose professional's phone, e-mail, ref or a
+    company word, starts with `text`, found through indexes (the search
+    tokens of store/search.py, the claims' refs) in milliseconds; None when
+    they find nothing (the text may be inside a word: the scan looks) or too
+    much to be quicker than the scan."""
+    query = parse_query(text)
+    if query.empty or query.too_long:
+        return None
+    # A claim ref's start lists those claims, not every claim of their professionals.
+    ids = tokens.starts(conn, query, TOKEN_LIMIT, skip=frozenset({"claim"}))
+    if ids is None:
+        return None
+    options: list[ColumnElement[bool]] = []
+    if ids:
+        options.append(Claim.professional_id.in_(sorted(ids)))
+    if query.ref and any(c.isdigit() for c in query.ref):
+        key = query.ref.upper()
+        high = tokens.upper_bound(key)
+        by_ref = Claim.ref >= key if high is None else and_(Claim.ref >= key, Claim.ref < high)
+        found = conn.execute(
+            select(func.count()).select_from(
+                select(Claim.id).where(by_ref).limit(TOKEN_LIMIT).subquery()
+            )
+        ).scalar_one()
+        if found >= TOKEN_LIMIT:
+            return None
+        if found:
+            options.append(by_ref)
+    return or_(*options) if options else None
+
+
+def _resolve_text(conn: Connection, text: str) -> Text:
+    """What the filter's text selects: the claims an exact ref designates, else
+    the indexed starts, else a scan for the text anywhere in the searched columns."""
+    if not text.strip():
+        return NO_TEXT
+    exact = exact_ref(conn, text)
+    if exact is not None:
+        return Text(exact, _exact_condition(exact), selective=True)
+    indexed = _indexed_condition(conn, text)
+    if indexed is not None:
+        return Text(None, indexed, selective=True)
+    return Text(None, _text_condition(text))
+
+
 def _text_condition(text: str) -> ColumnElement[bool] | None:
     raw = text.strip()
     if not raw:
@@ -107,27 +159,50 @@ def _text_condition(text: str) -> ColumnElement[bool] | None:
     return or_(*options)
 
 
-def _professional_conditions(
-    f: QueueFilter, exact: ExactRef | None = None
-) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True, slots=True)
+class Text:
+    """The filter's text as SQL: the ref it is exactly, if so, and its condition."""
+
+    exact: ExactRef | None = None
+    condition: ColumnElement[bool] | None = None
+    # Found through an index, a few claims at most: the other filters must not
+    # lead the query planner to their own, far broader, indexes.
+    selective: bool = False
+
+
+NO_TEXT: Final = Text()
+
+
+def _loose(f: QueueFilter) -> Text:
+    """The text looked for anywhere, for callers without a connection."""
+    return Text(None, _text_condition(f.text))
+
+
+def _claim_column(column: shape.Column, text: Text) -> ColumnElement[Any]:
+    # `|| ''` keeps SQLite from scanning the status (or verdict) index when the
+    # text's own index finds a few claims; the value is the same on both backends.
+    found = _column(column)
+    return found.concat("") if text.selective else found
+
+
+def _professional_conditions(f: QueueFilter, text: Text = NO_TEXT) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    text_condition = None if exact is not None else _text_condition(f.text)
-    if text_condition is not None:
-        conditions.append(text_condition)
+    if text.condition is not None and text.exact is None:
+        conditions.append(text.condition)
     if f.markets:
         conditions.append(Professional.market.in_(sorted(f.markets)))
     return conditions
 
 
-def _claim_conditions(f: QueueFilter, exact: ExactRef | None = None) -> list[ColumnElement[bool]]:
+def _claim_conditions(f: QueueFilter, text: Text = NO_TEXT) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if exact is not None:
+    if text.exact is not None and text.condition is not None:
         # Only what the ref designates: a loose match never hides an exact one.
-        conditions.append(_exact_condition(exact))
+        conditions.append(text.condition)
     if f.statuses:
-        conditions.append(_column(shape.STATUS).in_(sorted(f.statuses)))
+        conditions.append(_claim_column(shape.STATUS, text).in_(sorted(f.statuses)))
     if f.verdicts:
-        conditions.append(Claim.verdict.in_(sorted(f.verdicts)))
+        conditions.append(_claim_column(shape.VERDICT, text).in_(sorted(f.verdicts)))
     # A lease counts until it expires, by the database's clock (store/leases.py).
     if f.held_by is not None:
         conditions.append(Claim.holder == f.held_by)
@@ -137,8 +212,8 @@ def _claim_conditions(f: QueueFilter, exact: ExactRef | None = None) -> list[Col
     return conditions
 
 
-def _where(f: QueueFilter, exact: ExactRef | None = None) -> list[ColumnElement[bool]]:
-    return [*_professional_conditions(f, exact), *_claim_conditions(f, exact)]
+def _where(f: QueueFilter, text: Text) -> list[ColumnElement[bool]]:
+    return [*_professional_conditions(f, text), *_claim_conditions(f, text)]
 
 
 def _order(sort: QueueSort, f: QueueFilter) -> list[Any]:
@@ -149,36 +224,39 @@ def _order(sort: QueueSort, f: QueueFilter) -> list[Any]:
     return [column.desc() if descending else column.asc(), _column(shape.TIEBREAK)]
 
 
-def _base(columns: Sequence[Any], f: QueueFilter, exact: ExactRef | None = None) -> Any:
+def _base(columns: Sequence[Any], f: QueueFilter, text: Text) -> Any:
     joined, to = shape.JOIN
     stmt = (
         select(*columns)
         .select_from(_TABLES[shape.CLAIMS])
         .join(_TABLES[joined.table], _column(joined) == _column(to))
     )
-    for condition in _where(f, exact):
+    for condition in _where(f, text):
         stmt = stmt.where(condition)
     return stmt
 
 
-def _count(conn: Connection, f: QueueFilter, exact: ExactRef | None) -> int:
-    if _professional_conditions(f, exact):
-        return int(conn.execute(_base([func.count()], f, exact)).scalar_one())
+def _count(conn: Connection, f: QueueFilter, text: Text) -> int:
+    if _professional_conditions(f, text):
+        return int(conn.execute(_base([func.count()], f, text)).scalar_one())
     # Nothing asked of the professionals: the claims' own index counts them.
     stmt = select(func.count()).select_from(Claim)
-    for condition in _claim_conditions(f, exact):
+    for condition in _claim_conditions(f, text):
         stmt = stmt.where(condition)
     return int(conn.execute(stmt).scalar_one())
 
 
 def count(conn: Connection, f: QueueFilter) -> int:
-    return _count(conn, f, exact_ref(conn, f.text) if f.text else None)
+    return _count(conn, f, _resolve_text(conn, f.text))
 
 
-def page_statement(f: QueueFilter, sort: QueueSort, exact: ExactRef | None = None) -> Select[Any]:
+def page_statement(f: QueueFilter, sort: QueueSort, text: Text | None = None) -> Select[Any]:
     """The page's rows in order, before OFFSET and LIMIT (store/first_page.py
-    writes the same in SQL text)."""
-    stmt: Select[Any] = _base([_column(c) for c in shape.PAGE_COLUMNS], f, exact)
+    writes the same in SQL text). Without `text` resolved on a connection, the
+    filter's text is looked for anywhere in the searched columns."""
+    stmt: Select[Any] = _base(
+        [_column(c) for c in shape.PAGE_COLUMNS], f, _loose(f) if text is None else text
+    )
     return stmt.order_by(*_order(sort, f))
 
 
@@ -188,16 +266,16 @@ def _page(
     sort: QueueSort,
     offset: int,
     limit: int,
-    exact: ExactRef | None,
+    text: Text,
 ) -> list[QueueRow]:
-    stmt = page_statement(f, sort, exact).offset(offset).limit(limit)
+    stmt = page_statement(f, sort, text).offset(offset).limit(limit)
     return [QueueRow(*row) for row in conn.execute(stmt)]
 
 
 def page(
     conn: Connection, f: QueueFilter, sort: QueueSort, offset: int, limit: int
 ) -> list[QueueRow]:
-    return _page(conn, f, sort, offset, limit, exact_ref(conn, f.text) if f.text else None)
+    return _page(conn, f, sort, offset, limit, _resolve_text(conn, f.text))
 
 
 class SearchCancelled(Exception):
@@ -227,10 +305,10 @@ def search(
         assert cancelled is not None and handler is not None
         handler(lambda: 1 if cancelled() else 0, CANCEL_CHECK_STEPS)
     try:
-        exact = exact_ref(conn, f.text) if f.text else None
-        total = _count(conn, f, exact)
+        text = _resolve_text(conn, f.text)
+        total = _count(conn, f, text)
         start = min(offset, max(total - 1, 0)) // max(limit, 1) * max(limit, 1)
-        rows = _page(conn, f, sort, start, limit, exact) if total else []
+        rows = _page(conn, f, sort, start, limit, text) if total else []
     except OperationalError as exc:
         if cancelled is not None and cancelled():
             raise SearchCancelled from exc
@@ -239,4 +317,4 @@ def search(
         if watched:
             assert handler is not None
             handler(None, 0)
-    return QueueResult(total, start, rows, exact)
+    return QueueResult(total, start, rows, text.exact)
