@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from bench_paint import POLL_S, Quiet, busy
+from bench_paint import POLL_S, Quiet
 from rich.console import Console
 from textual import events
 from textual.app import App, ComposeResult
@@ -107,7 +107,7 @@ class Frames:
             if renderable is not None:
                 seen(app)
 
-        app_class._display = watched  # type: ignore[method-assign]
+        app_class._display = watched  # type: ignore[method-assign,assignment]
 
 
 def frame_text(app: App[Any]) -> list[str]:
@@ -282,7 +282,7 @@ def bare_filter() -> dict[str, Any]:
     lines = [f"CL-{n:06d} Company {n} {n * 7919 % 100000:05d}" for n in range(1000)]
     searches = ["company", "CL-000390", "12345", "7919"]
     typing = Typing(searches, lambda app: next(iter(app.query(Input)), None))
-    shown = {"text": None}
+    shown: dict[str, str | None] = {"text": None}
 
     def rows_shown(_app: App[Any], text: str) -> bool:
         return shown["text"] == text
@@ -441,9 +441,9 @@ def header_lines(app: App[Any], lines: list[str]) -> dict[str, str]:
     from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
     found = {"top bar": lines[0] if lines else ""}
-    tables = app.screen.query(LazyTable) or app.screen.query(DataTable)
-    if tables:
-        y = tables.first().region.y
+    found_tables: list[Any] = [*app.screen.query(LazyTable), *app.screen.query(DataTable)]
+    if found_tables:
+        y = found_tables[0].region.y
         found["table header"] = lines[y] if y < len(lines) else ""
     return found
 
@@ -504,7 +504,7 @@ class _Shown(Screen[None]):
 def bare_frames() -> dict[str, Any]:
     """Bare Textual: Enter pushes a one-line screen, escape pops it (key to first frame)."""
     times: list[float] = []
-    state = {"pressed": 0.0, "screen": None, "count": 0}
+    state: dict[str, Any] = {"pressed": 0.0, "screen": None, "count": 0}
 
     def seen(app: App[Any]) -> None:
         if state["pressed"] and app.screen is not state["screen"]:
@@ -559,5 +559,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    assert busy  # the same notion of "settled" as bench_paint's
     raise SystemExit(main(sys.argv))

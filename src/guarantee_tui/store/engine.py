@@ -23,10 +23,11 @@ from guarantee_tui.store.location import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 10_000
-# Per connection, and the workspace's workers hold several: 8 MiB keeps the
-# hot pages of the queue's indexes (a 64 MiB cache per connection took the
-# workspace past 200 MiB on the 100,000-professional database; scripts/bench.py).
-SQLITE_CACHE_KIB: Final = 8_192
+# Per connection, and the workspace's workers hold several: SQLite's own
+# default (2 MiB) is enough now that the queue reads through indexes, and
+# the operating system caches the file (a 64 MiB cache per connection took
+# the workspace to 200 MiB on the 100,000-professional database; scripts/bench.py).
+SQLITE_CACHE_KIB: Final = 2_048
 
 
 def resolve_url(value: str | None = None) -> URL:

@@ -384,7 +384,6 @@ class QueueScreen(AppScreen):
         self.sort = sort
         self.table.set_sort(sort.column, sort.descending)
         self._set_filter(f)
-        self.notify(self.tr("Saved filter: {name}", name=visible(name)), markup=False)
 
     @property
     def saved_filters(self) -> tuple[str, ...]:
@@ -572,6 +571,10 @@ class QueueScreen(AppScreen):
             parts.append(tr("Loading…"))
         else:
             parts.append(tr.plural("{n} claim", "{n} claims", self._total))
+        if 0 <= self._saved_index < len(self._saved):
+            saved = self._saved[self._saved_index]
+            if self._view_of(saved) == (f, self.sort):
+                parts.append(tr("saved filter: {name}", name=visible(saved.name)))
         parts.append(tr("status: {value}", value=self._describe(f.statuses, "status")))
         parts.append(tr("market: {value}", value=", ".join(sorted(f.markets)) or tr("all")))
         parts.append(tr("verdict: {value}", value=self._describe(f.verdicts, "verdict")))
@@ -623,10 +626,9 @@ class QueueScreen(AppScreen):
                 ref=ref,
                 key=key,
             )
+        # Enter in the filter opens an exact ref's claim whatever the filters.
         return tr(
-            "{ref} is hidden by the market, verdict or holder filter: press {key} to clear them",
-            ref=ref,
-            key=self._key_for("clear_filters"),
+            "{ref} is hidden by the market, verdict or holder filter: Enter opens it", ref=ref
         )
 
     def _key_for(self, action: str) -> str:
