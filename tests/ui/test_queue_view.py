@@ -317,3 +317,25 @@ def test_a_search_that_a_newer_key_replaced_stops(
     again = service.search(engine, f, sort, 0, 100)
     assert again is not None and again.total == 1
     engine.dispose()
+
+
+SNAPSHOT_KEYS = {
+    # Every claim, sorted by submission: decided rows, marks, the arrow in a title.
+    "all-sorted": ["t", "t", "o", "o", "o", "o"],
+    # A decided claim's exact ref under the status filter "open": said, not hidden.
+    "hidden-ref": ["slash", *"cl-done-pt", "escape"],
+}
+
+
+@pytest.mark.parametrize("view", list(SNAPSHOT_KEYS))
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+@pytest.mark.parametrize(
+    "size", [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+)
+def test_queue_snapshots(
+    snap_compare: object, make_app: MakeApp, view: str, lang: str, size: tuple[int, int]
+) -> None:
+    from tests.ui.test_snapshots import steps
+
+    app = make_app(lang=lang)
+    assert snap_compare(app, terminal_size=size, run_before=steps(SNAPSHOT_KEYS[view]))  # type: ignore[operator]

@@ -116,7 +116,7 @@ class QueueScreen(AppScreen):
     QueueScreen #queue-filter:focus { border: none; background: $surface-lighten-1; }
     QueueScreen #queue-filter.shown { display: block; }
     QueueScreen #queue-summary .warning { color: $warning; }
-    QueueScreen #queue-summary { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
+    QueueScreen #queue-summary { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -171,7 +171,7 @@ class QueueScreen(AppScreen):
         yield TopBar()
         yield Input(id="queue-filter")
         yield Static(id="queue-summary")
-        yield LazyTable(self._columns(), page_size=PAGE_SIZE, id="queue-table")
+        yield LazyTable(self._columns(), page_size=PAGE_SIZE, id="queue-table", cursor_plain=True)
         yield AppFooter()
 
     def _columns(self) -> list[Column]:

@@ -143,8 +143,12 @@ class LazyTable(ScrollView, can_focus=True):
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        cursor_plain: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # Cells drawn without their own colours on the cursor's row (rows coloured
+        # by state: the cursor's colours keep their contrast).
+        self.cursor_plain = cursor_plain
         self._columns: tuple[Column, ...] = tuple(columns)
         self.page_size = page_size
         self._max_pages = max_pages
@@ -290,10 +294,13 @@ class LazyTable(ScrollView, can_focus=True):
                 if column.align == "left"
                 else (" " * max(width - cell_len(plain), 0) + plain)
             )
-            own = text.style if isinstance(text.style, Style) else Style.parse(text.style or "")
-            # On the cursor's row the cursor's colours win: a cell's own colour
-            # would lose its contrast there (bold and the like stay).
-            cell_style = style + (own if colours else own.without_color)
+            if colours:
+                cell_style = style + text.style if isinstance(text.style, Style) else style
+            else:
+                # On the cursor's row the cursor's colours win: a cell's own
+                # colour would lose its contrast there (bold and the like stay).
+                own = text.style if isinstance(text.style, Style) else Style.parse(text.style)
+                cell_style = style + own.without_color
             segments.append(Segment(padded, cell_style))
             segments.append(Segment(" ", style))
         return segments
@@ -379,7 +386,8 @@ class LazyTable(ScrollView, can_focus=True):
                 style = style + self.get_component_rich_style("lazy-table--placeholder")
                 segments = self._cell_strip([self._placeholder] * len(self._columns), style)
             else:
-                segments = self._cell_strip(row.cells, style, colours=index != self.cursor_row)
+                plain = self.cursor_plain and index == self.cursor_row
+                segments = self._cell_strip(row.cells, style, colours=not plain)
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _prefetch(self, top: int) -> None:
