@@ -13,7 +13,7 @@ too), so the figures are what a person would see, frame by frame:
 
 - `filter`: four searches typed one key every TYPE_INTERVAL_S (a quick
   typist): a company word, a claim ref, a professional ref, a phone
-  fragment, taken from the database. For each key the time to the first
+  number as written, taken from the database. For each key the time to the first
   frame showing it in the box (its echo); for each search the time from the
   last key to the first frame showing the rows of the final text.
 - `scroll`: page down every SCROLL_INTERVAL_S (reading pace), then G, g and
@@ -85,8 +85,8 @@ def queries(db: str) -> list[str]:
     finally:
         conn.close()
     word = max(company.split(), key=len)
-    digits = "".join(c for c in phone or "0612345678" if c.isdigit())[-6:]
-    return [word.lower(), claim, pro, digits]
+    # The phone as a caller's number is read out: from its start, as written.
+    return [word.lower(), claim, pro, phone or "06 12 34 56 78"]
 
 
 # --- watching frames ------------------------------------------------------------------
