@@ -287,11 +287,11 @@ async def test_the_filter_box_is_one_row_and_folds_after_use(make_app: MakeApp) 
         box = app.screen.query_one("#queue-filter", Input)
         await pilot.press("slash", *"dupont")
         await settle(pilot)
-        assert box.display and box.size.height == 1
+        assert box.has_class("shown") and box.size.height == 1
         await pilot.press("enter")
         await settle(pilot)
         assert not box.has_class("shown")
-        assert box.size.height == 0 or not box.display
+        assert box.styles.display == "none"
         # What it filters by stays said in the summary.
         assert "text: dupont" in visible_text(app)
         assert queue_refs(app) == ["CL-ELIG-FR"]
