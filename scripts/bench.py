@@ -504,6 +504,118 @@ def open_claim(bench: Bench) -> Rows:
     ]
 
 
+# --- the speed an agent feels (scripts/bench_feel.py) --------------------------------
+
+FEEL_SCRIPT = Path(__file__).resolve().parent / "bench_feel.py"
+TARGET_FILTER_P95_MS = 200.0
+ECHO_LATE_MS = 100.0
+
+
+def feel(*args: str) -> dict[str, Any]:
+    """One run of bench_feel.py in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, str(FEEL_SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode or not lines:
+        raise RuntimeError(f"bench_feel {' '.join(args)}: {done.stderr[-300:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def ratio(value: float, floor: float) -> str:
+    return f"x{value / floor:.1f}" if floor > 0 else "-"
+
+
+@section("Typing in the queue's filter: key echo and filtered rows, paired with bare Textual")
+def typing_filter(bench: Bench) -> Rows:
+    bare = feel("bare-filter")
+    bare_echo, bare_rows = bare["echo_ms"], bare["rows_ms"]
+    rows: Rows = [
+        ("bare Textual Input, key echo", spread(bare_echo)),
+        ("bare Textual, last key to filtered lines (in memory)", spread(bare_rows)),
+    ]
+    with sample_copy() as copy:
+        for name, db in (("sample.db", copy), ("large database", bench.db)):
+            found = feel("filter", str(db))
+            echo, shown = found["echo_ms"], found["rows_ms"]
+            late = sum(1 for ms in echo if ms > ECHO_LATE_MS)
+            p95 = percentile(shown, 0.95)
+            rows += [
+                (f"{name}: typed", ", ".join(found["queries"])),
+                (f"{name}: key echo", spread(echo)),
+                (f"{name}: keys echoed after {ECHO_LATE_MS:.0f} ms", f"{late} of {len(echo)}"),
+                (
+                    f"{name}: key echo p95, ratio to bare",
+                    ratio(percentile(echo, 0.95), percentile(bare_echo, 0.95)),
+                ),
+                (f"{name}: last key to filtered rows (debounce included)", spread(shown)),
+                (
+                    f"{name}: p95 target <= {TARGET_FILTER_P95_MS:.0f} ms",
+                    f"{p95:.0f} ms ({'met' if p95 <= TARGET_FILTER_P95_MS else 'MISSED'})",
+                ),
+                (
+                    f"{name}: filtered rows p95, ratio to bare",
+                    ratio(p95, percentile(bare_rows, 0.95)),
+                ),
+            ]
+    return rows
+
+
+@section("Scrolling the queue: placeholder rows after page down, G, g, page up")
+def scrolling(bench: Bench) -> Rows:
+    bare = feel("bare-scroll")
+    rows: Rows = [
+        (
+            "bare Textual DataTable (40,000 rows built up front)",
+            f"{bare['first_frames_with_placeholders']} of {bare['keys']} first frames blank",
+        )
+    ]
+    with sample_copy() as copy:
+        for name, db in (("sample.db", copy), ("large database", bench.db)):
+            found = feel("scroll", str(db))
+            blank = [ms for ms in found["placeholder_ms"] if ms > 0]
+            rows += [
+                (
+                    f"{name}: first frames showing a placeholder row",
+                    f"{found['first_frames_with_placeholders']} of {found['keys']} keys (target 0)",
+                ),
+                (
+                    f"{name}: placeholders on screen",
+                    spread(blank) if blank else "never",
+                ),
+            ]
+    return rows
+
+
+@section("Each screen push's first frame: top bar and table header as settled")
+def first_frames(bench: Bench) -> Rows:
+    bare = feel("bare-frames")["first_frame_ms"]
+    rows: Rows = [("bare Textual, key to a pushed screen's first frame", spread(bare))]
+    for name, db in (("large database", bench.db),):
+        pushes = feel("frames", str(db))["pushes"]
+        right = sum(1 for p in pushes if p["right"])
+        times = [p["first_frame_ms"] for p in pushes]
+        rows += [
+            (f"{name}: first frames right", f"{right} of {len(pushes)} (target all)"),
+            *(
+                (f"{name}: {p['key']} -> {p['screen']}", "wrong: " + ", ".join(p["wrong"]))
+                for p in pushes
+                if not p["right"]
+            ),
+            (f"{name}: key to first frame", spread(times)),
+            (
+                f"{name}: key to first frame, medians, ratio to bare",
+                ratio(statistics.median(times), statistics.median(bare)),
+            ),
+        ]
+    return rows
+
+
 # --- the decision log -----------------------------------------------------------------
 
 LOG_ENTRIES = 1_000_000

@@ -39,6 +39,19 @@ The office hours of the support lines are set in the config file only::
     # Team mode: how long a claim stays taken without activity (1 to 1440).
     [team]
     lease_minutes = 15
+
+    # Saved views of the queue (`f` applies the next, the palette lists them);
+    # one named "default" is the queue's opening view and what `x` goes back to.
+    # status: open, decided, approved, rejected, suspended or all (or a list);
+    # market: FR, PT or all; verdict: eligible, pending, not_eligible or all;
+    # text: as typed in the filter; sort: a column (claim, company, market,
+    # submitted, age, status, verdict, action, refund), "-" first for descending.
+    [filters.default]
+    status = "open"
+    market = "FR"
+    [filters.big-refunds]
+    status = "open"
+    sort = "-refund"
 """
 
 from __future__ import annotations
@@ -84,6 +97,29 @@ DEFAULT_LEASE_MINUTES: Final = 15
 MAX_LEASE_MINUTES: Final = 24 * 60
 # E-mail intake: `[intake] max_message_mb`, read by `intake_max_bytes`.
 INTAKE_KEY: Final = "intake"
+# Saved views of the queue: `[filters.NAME]`, read by `saved_filters`.
+FILTERS_KEY: Final = "filters"
+FILTER_STATUSES: Final = {
+    "open": ("open",),
+    "decided": ("approved", "rejected", "suspended"),
+    "approved": ("approved",),
+    "rejected": ("rejected",),
+    "suspended": ("suspended",),
+    "all": (),
+}
+FILTER_VERDICTS: Final = ("eligible", "pending", "not_eligible")
+FILTER_SORTS: Final = (
+    "claim",
+    "company",
+    "market",
+    "submitted",
+    "age",
+    "status",
+    "verdict",
+    "action",
+    "refund",
+)
+FILTER_FIELDS: Final = ("status", "market", "verdict", "text", "sort")
 DEFAULT_MAX_MESSAGE_MB: Final = 25
 
 
@@ -131,6 +167,20 @@ class KeymapSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedFilter:
+    """One `[filters.NAME]` of the config file, checked; empty tuples mean "all"."""
+
+    name: str
+    statuses: tuple[str, ...] = ("open",)
+    markets: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    text: str = ""
+    # None: the queue's own order (open first, oldest first).
+    sort: str | None = None
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     db: str | None = None
     lang: str = DEFAULT_LANGUAGE
@@ -139,6 +189,8 @@ class Settings:
     keymap: KeymapSettings = field(default_factory=KeymapSettings)
     # How long a claim stays taken without activity (`[team] lease_minutes`).
     lease_minutes: int = DEFAULT_LEASE_MINUTES
+    # The queue's saved views (`[filters.NAME]`), in the file's order.
+    filters: tuple[SavedFilter, ...] = ()
 
 
 def config_path() -> Path:
@@ -163,6 +215,8 @@ def _from_file(path: Path, data: Mapping[str, Any] | None = None) -> dict[str, s
     values: dict[str, str] = {}
     for key, value in data.items():
         if key in HOURS_KEYS or key in (KEYMAP_KEY, MARKETPLACE_KEY, TEAM_KEY, INTAKE_KEY):
+            continue
+        if key == FILTERS_KEY:
             continue
         if key == "role":
             raise ConfigError(
@@ -218,6 +272,7 @@ def load_settings(
         hours=hours_settings(data, str(path)),
         keymap=keymap_settings(data, str(path)),
         lease_minutes=team_lease_minutes(data, str(path)),
+        filters=saved_filters(data, str(path)),
     )
 
 
@@ -333,6 +388,93 @@ def intake_max_bytes(path: Path | None = None) -> int:
             N_("must be a whole number of megabytes from 1 to 500"),
         )
     return value * 1024 * 1024
+
+
+def _names(
+    value: Any, known: Mapping[str, Any] | tuple[str, ...], where: str, source: str, problem: str
+) -> tuple[str, ...]:
+    listed = [value] if isinstance(value, str) else value
+    if not isinstance(listed, list) or not listed or not all(isinstance(v, str) for v in listed):
+        raise ConfigError(source, where, problem)
+    names: list[str] = []
+    for item in listed:
+        if item == "all":
+            return ()
+        if item not in known:
+            raise ConfigError(source, where, problem)
+        names.append(item)
+    return tuple(names)
+
+
+def saved_filters(data: Mapping[str, Any], source: str = "-") -> tuple[SavedFilter, ...]:
+    """The config file's `[filters.NAME]` tables (see the module's docstring), checked:
+    a wrong one is refused at start, naming the key and the file."""
+    given = data.get(FILTERS_KEY, {})
+    if not isinstance(given, Mapping):
+        raise ConfigError(source, FILTERS_KEY, N_("must be a table of named filters"))
+    found: list[SavedFilter] = []
+    for name, table in given.items():
+        where = f"{FILTERS_KEY}.{name}"
+        if not isinstance(table, Mapping):
+            raise ConfigError(
+                source, where, N_("must be a table (status, market, verdict, text, sort)")
+            )
+        for key in table:
+            if key not in FILTER_FIELDS:
+                raise ConfigError(
+                    source,
+                    f"{where}.{key}",
+                    N_("unknown setting (known: status, market, verdict, text, sort)"),
+                )
+        statuses: tuple[str, ...] = ("open",)
+        if "status" in table:
+            chosen = _names(
+                table["status"],
+                FILTER_STATUSES,
+                f"{where}.status",
+                source,
+                N_("must be open, decided, approved, rejected, suspended or all (or a list)"),
+            )
+            statuses = tuple(sorted({s for c in chosen for s in FILTER_STATUSES[c]}))
+        markets: tuple[str, ...] = ()
+        if "market" in table:
+            markets = _names(
+                table["market"],
+                MARKETS,
+                f"{where}.market",
+                source,
+                N_("must be FR, PT or all (or a list)"),
+            )
+        verdicts: tuple[str, ...] = ()
+        if "verdict" in table:
+            verdicts = _names(
+                table["verdict"],
+                FILTER_VERDICTS,
+                f"{where}.verdict",
+                source,
+                N_("must be eligible, pending, not_eligible or all (or a list)"),
+            )
+        text = table.get("text", "")
+        if not isinstance(text, str):
+            raise ConfigError(source, f"{where}.text", N_("must be a string"))
+        sort = table.get("sort")
+        descending = False
+        if sort is not None:
+            if not isinstance(sort, str) or sort.lstrip("-") not in FILTER_SORTS:
+                raise ConfigError(
+                    source,
+                    f"{where}.sort",
+                    N_(
+                        "must be a column (claim, company, market, submitted, age, status, "
+                        "verdict, action, refund), with - first for descending"
+                    ),
+                )
+            descending = sort.startswith("-")
+            sort = sort.lstrip("-")
+        found.append(
+            SavedFilter(str(name), statuses, markets, verdicts, text.strip(), sort, descending)
+        )
+    return tuple(found)
 
 
 def _login_name() -> str | None:

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-__all__ = ["SORT_COLUMNS", "QueueFilter", "QueueRow", "QueueSort", "open_first_matters"]
+__all__ = [
+    "SORT_COLUMNS",
+    "ExactRef",
+    "QueueFilter",
+    "QueueResult",
+    "QueueRow",
+    "QueueSort",
+    "open_first_matters",
+]
 
 SORT_COLUMNS: Final = (
     "claim",
@@ -66,3 +74,27 @@ def open_first_matters(f: QueueFilter) -> bool:
     """Whether the default order's "open claims first" orders anything: not when
     the statuses asked for are all open or all decided."""
     return not f.statuses or len({status == "open" for status in f.statuses}) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class ExactRef:
+    """What a filter text that is exactly a ref designates, whatever the other filters.
+
+    A claim ref designates its claim, a professional ref their claims, a
+    contact ref the claims that hold its explanation. A loose match (the text
+    inside another ref, a company) never shows beside it."""
+
+    kind: str  # "claim", "professional" or "contact"
+    ref: str  # as stored
+    # The claims it designates, oldest first: (claim ref, status).
+    claims: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueResult:
+    """One reading of the queue: how many claims, one page of them, and the ref typed."""
+
+    total: int
+    offset: int
+    rows: list[QueueRow]
+    exact: ExactRef | None = None

@@ -152,3 +152,22 @@ async def test_lines_are_drawn_again_only_when_what_they_show_changes() -> None:
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert table.render_line(1) is not before
+
+
+async def test_the_pages_around_the_view_and_the_last_are_asked_for_ahead() -> None:
+    app = Owner()
+    async with app.run_test(size=(40, 12)) as pilot:
+        generation = app.table.reset(1000)
+        await pilot.pause()
+        asked = {start for g, start, _ in app.needed if g == generation}
+        # The first page, the next ones two screens down, and the last (for G).
+        assert {0, 10, 990} <= asked
+        for start in sorted(asked):
+            app.table.set_rows(generation, start, rows(start, start + 10))
+        await pilot.pause()
+        before = len(app.needed)
+        await pilot.press("end")
+        await pilot.pause()
+        # Already there: G shows rows at once, nothing asked for the end.
+        assert app.table.row_at(999) is not None
+        assert all(start != 990 for _, start, _ in app.needed[before:])

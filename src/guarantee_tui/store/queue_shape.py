@@ -22,6 +22,7 @@ __all__ = [
     "SORT_COLUMNS",
     "STATUS",
     "TIEBREAK",
+    "VERDICT",
     "Column",
     "OpenFirst",
     "OrderItem",
@@ -60,6 +61,7 @@ PROFESSIONALS: Final = "professionals"
 CLAIM_REF: Final = Column(CLAIMS, "ref")
 SUBMITTED_AT: Final = Column(CLAIMS, "submitted_at")
 STATUS: Final = Column(CLAIMS, "status")
+VERDICT: Final = Column(CLAIMS, "verdict")
 HOLDER: Final = Column(CLAIMS, "holder")
 HELD_SINCE: Final = Column(CLAIMS, "held_since")
 HELD_UNTIL: Final = Column(CLAIMS, "held_until")
@@ -72,7 +74,7 @@ PAGE_COLUMNS: Final = (
     Column(PROFESSIONALS, "market"),
     SUBMITTED_AT,
     STATUS,
-    Column(CLAIMS, "verdict"),
+    VERDICT,
     Column(CLAIMS, "recommended_action"),
     Column(CLAIMS, "refund_credits"),
     HOLDER,
@@ -95,7 +97,7 @@ SORT_COLUMNS: Final[dict[str, Column]] = {
     # Older claims have more days: age ascending is submitted descending.
     "age": SUBMITTED_AT,
     "status": STATUS,
-    "verdict": Column(CLAIMS, "verdict"),
+    "verdict": VERDICT,
     "action": Column(CLAIMS, "recommended_action"),
     "refund": Column(CLAIMS, "refund_credits"),
 }

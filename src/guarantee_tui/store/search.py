@@ -174,13 +174,13 @@ def upper_bound(prefix: str) -> str | None:
     return None
 
 
-def _range(kind: str, prefix: str) -> Select[int, str]:
+def _range(kind: str, prefix: str, limit: int = RANGE_LIMIT) -> Select[int, str]:
     """The tokens of `kind` that start with `prefix`, in byte order."""
     stmt = (
         select(SearchToken.professional_id, SearchToken.token)
         .where(SearchToken.kind == kind, SearchToken.token >= prefix)
         .order_by(SearchToken.token)
-        .limit(RANGE_LIMIT)
+        .limit(limit)
     )
     high = upper_bound(prefix)
     if high is not None:
@@ -188,11 +188,11 @@ def _range(kind: str, prefix: str) -> Select[int, str]:
     return stmt
 
 
-def _company(query_words: Sequence[str]) -> Select[int, str]:
+def _company(query_words: Sequence[str], limit: int = RANGE_LIMIT) -> Select[int, str]:
     """Professionals with a company word starting with each query word."""
     # The longest word drives the scan: it is usually the rarest.
     driver = max(query_words, key=len)
-    stmt = _range("company", driver)
+    stmt = _range("company", driver, limit)
     others = [w for w in query_words if w != driver]
     for word in others:
         other = aliased(SearchToken)
@@ -208,12 +208,12 @@ def _company(query_words: Sequence[str]) -> Select[int, str]:
     return stmt
 
 
-def _contact(ref: str) -> Select[int, str]:
+def _contact(ref: str, limit: int = RANGE_LIMIT) -> Select[int, str]:
     variants = sorted({ref, ref.upper(), ref.lower()})
     return (
         select(ContactPurchase.professional_id, ContactPurchase.ref)
         .where(ContactPurchase.ref.in_(variants))
-        .limit(RANGE_LIMIT)
+        .limit(limit)
     )
 
 
@@ -228,28 +228,46 @@ class Search:
     weak: bool = False
 
 
-def statements(query: SearchQuery) -> list[Search]:
+def statements(query: SearchQuery, limit: int = RANGE_LIMIT) -> list[Search]:
     """The queries a lookup runs (also for EXPLAIN in the tests)."""
     found: list[Search] = []
     if query.phone:
-        found.append(Search("phone", _range("phone", query.phone), query.phone))
+        found.append(Search("phone", _range("phone", query.phone, limit), query.phone))
     if query.email:
-        found.append(Search("email", _range("email", query.email), query.email))
+        found.append(Search("email", _range("email", query.email, limit), query.email))
     if query.ref:
         # A start of a ref has a digit ("cl-0001"); "fr" alone would list a market.
         has_digit = any(c.isdigit() for c in query.ref)
         for kind in ("ref", "claim"):
-            stmt = _range(kind, query.ref)
+            stmt = _range(kind, query.ref, limit)
             if not has_digit:
                 stmt = stmt.where(SearchToken.token == query.ref)
             found.append(Search(kind, stmt, query.ref))
-        found.append(Search("contact", _contact(query.ref), query.ref))
+        found.append(Search("contact", _contact(query.ref, limit), query.ref))
         if not query.email and len(query.ref) >= 3:
             # "geral" may be the start of an e-mail address.
-            found.append(Search("email", _range("email", query.ref), query.ref, weak=True))
+            found.append(Search("email", _range("email", query.ref, limit), query.ref, weak=True))
     if query.words:
-        found.append(Search("company", _company(query.words), None))
+        found.append(Search("company", _company(query.words, limit), None))
     return found
+
+
+def starts(
+    conn: Connection, query: SearchQuery, limit: int, skip: frozenset[str] = frozenset()
+) -> frozenset[int] | None:
+    """Every professional whose phone, e-mail, ref, claim ref, contact ref or a
+    company word starts with what `query` holds, unranked (the queue's filter),
+    less the kinds in `skip`; None when one range alone reaches `limit`: too
+    broad for the index to answer faster than a scan."""
+    found: set[int] = set()
+    for search in statements(query, limit):
+        if search.matched_on in skip:
+            continue
+        rows = conn.execute(search.statement).all()
+        if len(rows) >= limit:
+            return None
+        found.update(pid for pid, _ in rows)
+    return frozenset(found)
 
 
 def _tier(search: Search, token: str, query: SearchQuery) -> tuple[int, bool]:

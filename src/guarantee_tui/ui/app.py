@@ -35,6 +35,7 @@ from guarantee_tui.config import Settings
 from guarantee_tui.errors import UserError
 from guarantee_tui.filters import QueueFilter, QueueSort
 from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
+from guarantee_tui.text import visible
 from guarantee_tui.ui.base import Translated
 from guarantee_tui.ui.bindings import check_keymap, listed, translate_bindings
 from guarantee_tui.ui.link import FOLLOW_GROUP, MarketplaceLink
@@ -655,6 +656,15 @@ class GuaranteeApp(App[None]):
                     tr("Show every screen in this language"),
                     _language(self, code),
                 )
+        # The queue's saved filters (the config file's [filters.NAME]).
+        apply_saved = getattr(screen, "apply_saved", None)
+        for name in getattr(screen, "saved_filters", ()):
+            if callable(apply_saved):
+                yield SystemCommand(
+                    tr("Saved filter: {name}", name=visible(name)),
+                    tr("Show the queue through this filter of the config file"),
+                    _saved(apply_saved, name),
+                )
 
 
 def _runner(app: App[Any], node: DOMNode, action: str) -> Callable[[], Any]:
@@ -666,3 +676,7 @@ def _runner(app: App[Any], node: DOMNode, action: str) -> Callable[[], Any]:
 
 def _language(app: GuaranteeApp, code: str) -> Callable[[], None]:
     return lambda: app.set_language(code)
+
+
+def _saved(apply: Callable[[str], None], name: str) -> Callable[[], None]:
+    return lambda: apply(name)

@@ -37,6 +37,9 @@ from guarantee_tui.text import visible
 Cell = str | Text
 # Drawn lines kept at most (a few screens' worth), then all forgotten.
 LINES_KEPT = 512
+# Screens of rows loaded ahead of the view, both ways, so that paging down
+# (or up) at a reading pace never shows a placeholder; the last page too, for `G`.
+PREFETCH_SCREENS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +143,12 @@ class LazyTable(ScrollView, can_focus=True):
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
+        cursor_plain: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # Cells drawn without their own colours on the cursor's row (rows coloured
+        # by state: the cursor's colours keep their contrast).
+        self.cursor_plain = cursor_plain
         self._columns: tuple[Column, ...] = tuple(columns)
         self.page_size = page_size
         self._max_pages = max_pages
@@ -155,6 +162,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._placeholder = placeholder
         self._sort: tuple[str, bool] | None = None
         self._widths: list[tuple[Column, int]] = []
+        self._laid_out_for = -1
         self._lines: dict[tuple[int, bool, int, int, int], Strip] = {}
         self._base_style: Style | None = None
 
@@ -235,7 +243,8 @@ class LazyTable(ScrollView, can_focus=True):
     # --- geometry ---------------------------------------------------------
 
     def _layout(self) -> None:
-        available = max(self.scrollable_content_region.width, 20)
+        self._laid_out_for = self.scrollable_content_region.width
+        available = max(self._laid_out_for, 20)
         columns = sorted(self._columns, key=lambda c: c.priority, reverse=True)
         kept: list[Column] = []
         used = 0
@@ -271,7 +280,9 @@ class LazyTable(ScrollView, can_focus=True):
 
     # --- painting ---------------------------------------------------------
 
-    def _cell_strip(self, cells: Sequence[Cell], style: Style) -> list[Segment]:
+    def _cell_strip(
+        self, cells: Sequence[Cell], style: Style, *, colours: bool = True
+    ) -> list[Segment]:
         segments: list[Segment] = []
         for (column, width), cell in zip(self._widths, self._cells_for(cells), strict=False):
             text = cell if isinstance(cell, Text) else Text(cell)
@@ -283,7 +294,13 @@ class LazyTable(ScrollView, can_focus=True):
                 if column.align == "left"
                 else (" " * max(width - cell_len(plain), 0) + plain)
             )
-            cell_style = style + text.style if isinstance(text.style, Style) else style
+            if colours:
+                cell_style = style + text.style if isinstance(text.style, Style) else style
+            else:
+                # On the cursor's row the cursor's colours win: a cell's own
+                # colour would lose its contrast there (bold and the like stay).
+                own = text.style if isinstance(text.style, Style) else Style.parse(text.style)
+                cell_style = style + own.without_color
             segments.append(Segment(padded, cell_style))
             segments.append(Segment(" ", style))
         return segments
@@ -325,10 +342,12 @@ class LazyTable(ScrollView, can_focus=True):
         self._forget_lines()
 
     def render_line(self, y: int) -> Strip:
-        if not self._widths:
-            self._layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        # Columns laid out for another width (set before the first layout, say)
+        # would paint a misaligned header in the first frame.
+        if not self._widths or width != self._laid_out_for:
+            self._layout()
         row: Row | None = None
         index = -1  # the header
         if y == 0:
@@ -338,8 +357,9 @@ class LazyTable(ScrollView, can_focus=True):
             if index >= self._count:
                 return Strip.blank(width, self._base())
             row = self.row_at(index)
-            if index // self.page_size not in self._pages:
-                self._want(index)
+            self._want(index)
+            if y == 1:
+                self._prefetch(index)
             # Rows are replaced, never changed, and replacing them forgets the lines.
             key = (index, index == self.cursor_row, id(row), scroll_x, width)
         found = self._lines.get(key)
@@ -366,12 +386,20 @@ class LazyTable(ScrollView, can_focus=True):
                 style = style + self.get_component_rich_style("lazy-table--placeholder")
                 segments = self._cell_strip([self._placeholder] * len(self._columns), style)
             else:
-                segments = self._cell_strip(row.cells, style)
+                plain = self.cursor_plain and index == self.cursor_row
+                segments = self._cell_strip(row.cells, style, colours=not plain)
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _prefetch(self, top: int) -> None:
+        """Asks for the pages around the view before they are on screen."""
+        ahead = self._body_height * PREFETCH_SCREENS
+        for index in (top - ahead, top + self._body_height + ahead, self._count - 1):
+            if 0 <= index < self._count:
+                self._want(index)
 
     def _want(self, index: int) -> None:
         page = index // self.page_size
-        if page in self._requested:
+        if page in self._requested or page in self._pages:
             return
         self._requested.add(page)
         start = page * self.page_size

@@ -180,6 +180,11 @@ class TopBar(Static):
         if self._signature() != self._painted:
             self.refresh_text()
 
+    def on_compose(self) -> None:
+        # Written before the first frame: a pushed screen never shows an
+        # untitled bar (its size is not known yet; the app's width is).
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         app = cast("GuaranteeApp", self.app)
         self._painted = self._signature()
@@ -201,7 +206,9 @@ class TopBar(Static):
         # Worked out in a worker by the app (holiday calendars take a while the
         # first time); until then the line shows without them.
         statuses = app.line_statuses() or []
-        width = self.size.width - 2 if self.size.width else 78
+        # Before its first layout (on_compose) the bar spans the app, less its padding.
+        inner = self.size.width or app.size.width - 2
+        width = inner - 2 if inner > 0 else 78
         for left_form, link_form, lines_form in LAYOUTS:
             left = lefts[left_form]
             right = Text.assemble(
