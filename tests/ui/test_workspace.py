@@ -220,7 +220,8 @@ async def test_mark_contacts_and_watch_the_checklist_follow(make_app: MakeApp, u
         await settle(pilot)
         assert isinstance(app.screen, ContactsScreen)
         assert "18 truthful, 0 untruthful, 2 to verify" in visible_text(app)
-        await pilot.press(*"j" * 18, "t")  # the 19th; the cursor moves on to the 20th
+        # Opened on the first one to verify, the 19th; the cursor moves on to the 20th.
+        await pilot.press("t")
         await settle(pilot)
         assert "19 truthful, 0 untruthful, 1 to verify" in visible_text(app)
         await pilot.press("t")

@@ -542,9 +542,9 @@ class ClaimScreen(HeldClaimScreen):
         self.query_one("#claim-checklist", VerticalScroll).scroll_relative(y=-1, animate=False)
 
     def action_contacts(self) -> None:
-        from guarantee_tui.ui.screens.contacts import ContactsScreen
+        from guarantee_tui.ui.screens.contacts import open_contacts
 
-        self.app.push_screen(ContactsScreen(self.claim_ref))
+        open_contacts(self, self.claim_ref)
 
     def action_decide(self, action: str) -> None:
         view = self.view
