@@ -8,6 +8,7 @@ so no query here evaluates the policy.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, Select, case, func, or_, select
@@ -128,3 +129,26 @@ def page(
 ) -> list[QueueRow]:
     stmt = page_statement(f, sort).offset(offset).limit(limit)
     return [QueueRow(*row) for row in conn.execute(stmt)]
+
+
+def next_open(
+    conn: Connection, f: QueueFilter, sort: QueueSort, *, skip: str, agent: str
+) -> str | None:
+    """The first open claim in the queue's order under `f` (whatever its status
+    filter), other than `skip`, that nobody but `agent` holds now."""
+    f = replace(f, statuses=frozenset({"open"}), held_by=None, unheld=False)
+    stmt = (
+        _base([Claim.ref], f)
+        .where(Claim.ref != skip)
+        .where(
+            or_(
+                Claim.holder.is_(None),
+                Claim.holder == agent,
+                Claim.held_until <= database_now(),
+            )
+        )
+        .order_by(*_order(sort, f))
+        .limit(1)
+    )
+    ref = conn.execute(stmt).scalar_one_or_none()
+    return None if ref is None else str(ref)

@@ -19,13 +19,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
@@ -171,20 +169,11 @@ def _facts_block(line: ContactLine, view: ClaimView, tr: Translator, *, revealed
 
 
 def render_detail(
-    line: ContactLine, view: ClaimView, tr: Translator, *, revealed: bool, wide: bool = False
-) -> RenderableType:
-    """The highlighted contact: its explanation in full, beside (wide) or above
-    (narrow) what the data says of it."""
-    explanation = _explanation_block(line, view, tr)
-    facts = _facts_block(line, view, tr, revealed=revealed)
-    if not wide:
-        return Group(explanation, Text(""), facts)
-    grid = Table.grid(padding=(0, 2), expand=True)
-    # Folded, not ellipsed: Rich cut a word short before a wide character.
-    grid.add_column(ratio=3, overflow="fold")
-    grid.add_column(ratio=2, overflow="fold")
-    grid.add_row(explanation, facts)
-    return grid
+    line: ContactLine, view: ClaimView, tr: Translator, *, revealed: bool
+) -> tuple[Text, Text]:
+    """The highlighted contact: its explanation in full, and what the data says
+    of it (shown beside it when wide, under it when narrow)."""
+    return _explanation_block(line, view, tr), _facts_block(line, view, tr, revealed=revealed)
 
 
 def matches(line: ContactLine, folded_query: str) -> bool:
@@ -249,6 +238,11 @@ class ContactsScreen(HeldClaimScreen):
     ContactsScreen #contacts-detail {
         height: 1fr; min-height: 5; border: round $accent; padding: 0 1;
     }
+    ContactsScreen #contacts-detail-row { height: auto; layout: vertical; }
+    ContactsScreen #contacts-facts { margin: 1 0 0 0; }
+    ContactsScreen.wide #contacts-detail-row { layout: horizontal; }
+    ContactsScreen.wide #contacts-explanation { width: 3fr; }
+    ContactsScreen.wide #contacts-facts { width: 2fr; margin: 0 0 0 2; }
     ContactsScreen #contacts-search { dock: bottom; display: none; }
     ContactsScreen #contacts-search.shown { display: block; }
     """
@@ -287,9 +281,14 @@ class ContactsScreen(HeldClaimScreen):
         yield TopBar()
         yield Static(id="contacts-title")
         yield SmallTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
-        with VerticalScroll(id="contacts-detail", can_focus=True):
+        with (
+            VerticalScroll(id="contacts-detail", can_focus=True),
+            Container(id="contacts-detail-row"),
+        ):
             yield Static(id="contacts-explanation")
-        yield Input(id="contacts-search")
+            yield Static(id="contacts-facts")
+        # The search box is mounted on the first `/`: an Input's styles would
+        # cost the first frame for a key many rounds never press.
         yield AppFooter()
 
     @property
@@ -305,12 +304,14 @@ class ContactsScreen(HeldClaimScreen):
     def _shape(self) -> None:
         width, height = self.app.size
         self.set_class(height >= TALL, "tall")
-        self._wide = width >= WIDE
+        self.set_class(width >= WIDE, "wide")
+        self._width = width
 
     def on_resize(self) -> None:
-        wide = self._wide
+        width = self._width
         self._shape()
-        if self.view is not None and wide != self._wide:
+        # The explanation column takes the width the others leave.
+        if self.view is not None and width != self._width:
             self._fill()
 
     def reload(self) -> None:
@@ -335,9 +336,8 @@ class ContactsScreen(HeldClaimScreen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.query_one("#contacts-search", Input).placeholder = self.tr(
-            "Search the explanations (Enter: next match, Escape: close)"
-        )
+        for search in self.query("#contacts-search").results(Input):
+            search.placeholder = self._search_hint()
         if self.view is not None:
             self._fill()
 
@@ -436,9 +436,9 @@ class ContactsScreen(HeldClaimScreen):
         line, view = self._current(), self.view
         if line is None or view is None:
             return
-        self.query_one("#contacts-explanation", Static).update(
-            render_detail(line, view, self.tr, revealed=self.revealed, wide=self._wide)
-        )
+        explanation, facts = render_detail(line, view, self.tr, revealed=self.revealed)
+        self.query_one("#contacts-explanation", Static).update(explanation)
+        self.query_one("#contacts-facts", Static).update(facts)
         self.query_one("#contacts-detail", VerticalScroll).scroll_home(animate=False)
 
     # --- actions ----------------------------------------------------------
@@ -456,9 +456,12 @@ class ContactsScreen(HeldClaimScreen):
                 return None
         return super().check_action(action, parameters)
 
+    def _search_hint(self) -> str:
+        return self.tr("Search the explanations (Enter: next match, Escape: close)")
+
     def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#contacts-search", Input)
-        if event.key == "escape" and search.has_focus:
+        search = self.focused
+        if event.key == "escape" and isinstance(search, Input) and search.id == "contacts-search":
             # Closes the search, not the screen.
             event.prevent_default()
             event.stop()
@@ -547,7 +550,11 @@ class ContactsScreen(HeldClaimScreen):
         self.table.move_cursor(row=row)
 
     def action_search(self) -> None:
-        search = self.query_one("#contacts-search", Input)
+        found = self.query("#contacts-search").results(Input)
+        search = next(iter(found), None)
+        if search is None:
+            search = Input(id="contacts-search", placeholder=self._search_hint())
+            self.mount(search, before=self.query_one(AppFooter))
         search.add_class("shown")
         search.focus()
         search.select_all()
