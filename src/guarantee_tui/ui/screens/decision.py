@@ -66,14 +66,17 @@ class DecisionScreen(AppModal[Outcome | None]):
     }
     DecisionScreen #decision-title { text-style: bold; height: auto; }
     DecisionScreen #decision-context { height: auto; max-height: 3; color: $text-muted; }
+    /* The buttons stay on screen whatever the dialog holds; the letter takes what is left. */
+    DecisionScreen #decision-buttons { dock: bottom; }
     DecisionScreen #decision-reason { height: auto; min-height: 3; max-height: 5; }
     DecisionScreen #decision-why { color: $error; height: auto; }
     DecisionScreen #decision-codes { height: auto; max-height: 6; }
-    DecisionScreen #decision-letter { min-height: 4; }
     /* One line until the agent writes more: the buttons stay on an 80x24 screen. */
     DecisionScreen #decision-message { height: auto; min-height: 3; max-height: 6; }
     DecisionScreen #decision-letter-title { height: 1; margin-top: 1; color: $text-muted; }
-    DecisionScreen #decision-letter { height: 1fr; border: round $panel; padding: 0 1; }
+    DecisionScreen #decision-letter {
+        height: 1fr; min-height: 3; border: round $panel; padding: 0 1;
+    }
     DecisionScreen #decision-error { color: $error; height: auto; }
     DecisionScreen Horizontal { height: auto; align-horizontal: right; }
     DecisionScreen Button { margin-left: 2; }
@@ -126,7 +129,7 @@ class DecisionScreen(AppModal[Outcome | None]):
             with VerticalScroll(id="decision-letter"):
                 yield Static(id="decision-letter-text")
             yield Static(id="decision-error")
-            with Horizontal():
+            with Horizontal(id="decision-buttons"):
                 yield Button(id="decision-cancel")
                 yield Button(id="decision-next", disabled=True)
                 yield Button(
@@ -255,6 +258,7 @@ class DecisionScreen(AppModal[Outcome | None]):
             if draft.why_not is not None
             else Text("")
         )
+        why.display = draft.why_not is not None
         if self.action == "approve" and not draft.allowed:
             # No letter saying credits were refunded for a refund that cannot be.
             self.query_one("#decision-letter-title", Static).update(
