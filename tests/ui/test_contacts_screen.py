@@ -39,6 +39,15 @@ def prose(app: GuaranteeApp) -> str:
     return flat(visible_text(app).translate({ord(c): " " for c in "█▀▄│╭╮╰╯─▔▁▊▎"}))
 
 
+def dialog_text(app: GuaranteeApp) -> str:
+    """The words inside the dialog's frame (the screen under it shows around it)."""
+    inside = []
+    for line in visible_text(app).splitlines():
+        if line.count("█") >= 2:
+            inside.append(line[line.index("█") + 1 : line.rindex("█")])
+    return flat(" ".join(inside).translate({ord(c): " " for c in "▀▄│╭╮╰╯─▔▁▊▎"}))
+
+
 def notices(app: GuaranteeApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -222,7 +231,7 @@ async def test_the_untruthful_note_shows_the_explanation_being_judged(
         await pilot.press("u")
         await settle(pilot)
         assert showing(app, PromptScreen)
-        assert prose(app).count("Le client n'a jamais répondu.") == 12
+        assert dialog_text(app).count("Le client n'a jamais répondu.") == 12
         await pilot.press("ctrl+s")  # an empty note is refused, and the dialog says why
         assert showing(app, PromptScreen)
         assert "Please write a few words." in notices(app)
