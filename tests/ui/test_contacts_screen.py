@@ -248,3 +248,26 @@ async def test_the_untruthful_note_shows_the_explanation_being_judged(
         ).scalar_one()
     engine.dispose()
     assert note == "nobody called"
+
+
+async def test_c_paints_once_complete(make_app: MakeApp) -> None:
+    """The contacts come with the screen: its first frame has the table and
+    the detail, and the screen starts no load of its own."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        for _ in range(500):
+            if showing(app, ContactsScreen):
+                break
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ContactsScreen)
+        # As the screen is first shown: complete, nothing left to load.
+        assert screen.table.row_count == 20
+        assert "Explanation 1 of 20" in str(
+            screen.query_one("#contacts-explanation").render()  # type: ignore[attr-defined]
+        )
+        assert not [w for w in app.workers if w.group.startswith("contacts-")]

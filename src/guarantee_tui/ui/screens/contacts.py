@@ -14,7 +14,7 @@ marking keys say who (services/leases.py).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import FirstContact, first_contact
@@ -229,6 +230,15 @@ def open_contacts(screen: AppScreen, claim_ref: str) -> None:
     screen.run_db(lambda db: _load(db, claim_ref, at), show, group="open-contacts", on_error=failed)
 
 
+class _SizedTable(SmallTable):
+    """A SmallTable whose every column is given its width (`_fill`): measuring
+    the rows changes no width, so the cells drawn first stay right, and the
+    second drawing SmallTable forces would only slow the first frame."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        DataTable._update_dimensions(self, new_rows)
+
+
 class ContactsScreen(HeldClaimScreen):
     DEFAULT_CSS = """
     ContactsScreen #contacts-title { padding: 0 1; height: auto; max-height: 2; }
@@ -280,7 +290,7 @@ class ContactsScreen(HeldClaimScreen):
         self._shape()
         yield TopBar()
         yield Static(id="contacts-title")
-        yield SmallTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
+        yield _SizedTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
         with (
             VerticalScroll(id="contacts-detail", can_focus=True),
             Container(id="contacts-detail-row"),
