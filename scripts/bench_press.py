@@ -13,6 +13,12 @@ for the claim's checklist to be painted, then Escape, a cursor move, and
 again. Every press is made on a settled app: the database open and nothing
 under way for half a second (`bench_paint.Quiet`), as when a person reads
 the screen before the next key.
+
+    python scripts/bench_press.py contacts DB
+
+`contacts` presses `c` on a settled claim screen and waits for the contacts
+screen painted with its table and detail, then goes back to the queue, moves
+on and opens the next claim, as `claim` does.
 """
 
 from __future__ import annotations
@@ -44,9 +50,9 @@ class Timings:
         self.pressed = 0.0
         self.times: list[float] = []
 
-    def press(self, app: App[Any]) -> None:
+    def press(self, app: App[Any], key: str = "enter", character: str = "\r") -> None:
         self.pressed = time.perf_counter()
-        post_key(app, "enter", "\r")
+        post_key(app, key, character)
 
     def painted(self) -> None:
         self.times.append((time.perf_counter() - self.pressed) * 1000)
@@ -151,8 +157,82 @@ def claim(db: str) -> list[float]:
     return timings.times
 
 
+def contacts(db: str) -> list[float]:
+    from guarantee_tui.cli.app import prepare_process
+    from guarantee_tui.config import Settings
+    from guarantee_tui.ui.app import GuaranteeApp
+    from guarantee_tui.ui.screens.claim import ClaimScreen
+    from guarantee_tui.ui.screens.contacts import ContactsScreen
+    from guarantee_tui.ui.widgets.lazy_table import LazyTable
+
+    timings = Timings()
+    fill = ContactsScreen._fill
+    painted: weakref.WeakSet[ContactsScreen] = weakref.WeakSet()
+
+    def contacts_fill(self: ContactsScreen) -> None:
+        # The first time a contacts screen fills in its data, whichever way it got it.
+        fill(self)
+        if self.view is not None and self not in painted:
+            painted.add(self)
+            self.call_after_refresh(self.app.call_later, measured.painted)
+
+    ContactsScreen._fill = contacts_fill  # type: ignore[method-assign]
+
+    class Measured(GuaranteeApp):
+        moves = 0
+        # queue: Enter when settled; claim: `c` when settled; pressed: measuring.
+        state = "queue"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.quiet = Quiet()
+
+        async def on_mount(self) -> None:
+            self.set_timer(DEADLINE_S, lambda: self.exit(return_code=1))
+            self.set_interval(POLL_S, self.press_when_settled, name="settled")
+
+        def press_when_settled(self) -> None:
+            screen = self.screen
+            if self.state == "queue" and type(screen).__name__ == "QueueScreen":
+                tables = screen.query(LazyTable)
+                if tables and tables.first().cursor is not None and self.quiet.settled(self):
+                    self.state = "claim"
+                    self.quiet.since = None
+                    post_key(self, "enter", "\r")
+            elif (
+                self.state == "claim"
+                and isinstance(screen, ClaimScreen)
+                and screen.view is not None
+                and self.quiet.settled(self)
+            ):
+                self.state = "pressed"
+                timings.press(self, "c", "c")
+
+        def painted(self) -> None:
+            timings.painted()
+            if len(timings.times) >= PRESSES:
+                self.exit()
+                return
+            post_key(self, "escape", "\x1b")
+            post_key(self, "escape", "\x1b")
+            # Another claim next time, as an agent going down the queue would.
+            self.moves += 1
+            for _ in range(self.moves % 3):
+                self.call_later(post_key, self, "j", "j")
+            self.quiet.since = None
+            self.state = "queue"
+
+    measured = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
+    prepare_process()
+    measured.run(headless=True, size=(120, 40))
+    if measured.return_code:
+        raise SystemExit("no contacts painted before the deadline")
+    return timings.times
+
+
 def main(argv: list[str]) -> int:
-    times = bare() if argv[1] == "bare" else claim(argv[2])
+    modes = {"claim": claim, "contacts": contacts}
+    times = bare() if argv[1] == "bare" else modes[argv[1]](argv[2])
     print(json.dumps({"times_ms": times}), flush=True)
     return 0
 

@@ -94,6 +94,7 @@ _LOG_ACTION = {
     "mark_cleared": N_("mark cleared"),
     "reveal_client_data": N_("client data shown"),
     "call_note": N_("call note"),
+    "claim_note": N_("claim note"),
     "review_agree": N_("review: agrees"),
     "review_disagree": N_("review: disagrees"),
     "cancel_effect": N_("effect cancelled"),

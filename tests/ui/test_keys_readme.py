@@ -15,6 +15,7 @@ from guarantee_tui.ui.base import AppModal, AppScreen
 from guarantee_tui.ui.bindings import binding_ids, our_classes
 from guarantee_tui.ui.screens.call_note import CallNoteScreen
 from guarantee_tui.ui.screens.claim import ClaimScreen
+from guarantee_tui.ui.screens.confirm import ConfirmScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.decision import DecisionScreen
 from guarantee_tui.ui.screens.effects import EffectsScreen
@@ -23,10 +24,12 @@ from guarantee_tui.ui.screens.help import HelpScreen
 from guarantee_tui.ui.screens.intake import IntakeScreen
 from guarantee_tui.ui.screens.intake_message import IntakeMessageScreen
 from guarantee_tui.ui.screens.intake_pick import PickBox
+from guarantee_tui.ui.screens.letter import LetterScreen
 from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.log_entry import LogEntryScreen
 from guarantee_tui.ui.screens.log_filter import LogFilterScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen, QueryBox
+from guarantee_tui.ui.screens.prompt import PromptScreen
 from guarantee_tui.ui.screens.queue import QueueScreen
 from guarantee_tui.ui.screens.review import ReviewScreen
 from guarantee_tui.ui.widgets.lazy_table import LazyTable
@@ -39,6 +42,8 @@ ROWS: dict[str, tuple[type[DOMNode], ...]] = {
     "claim": (ClaimScreen,),
     "contacts": (ContactsScreen,),
     "decision dialog": (DecisionScreen,),
+    "other dialogs (notes, confirmations)": (PromptScreen, ConfirmScreen),
+    "decision (`d`)": (LetterScreen,),
     "log (`l`)": (LogScreen,),
     "effects (`e`)": (EffectsScreen,),
     "review sample": (ReviewScreen,),

@@ -11,7 +11,7 @@ from guarantee_tui.policy import Checklist, Purchase
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.services.checks import UnknownClaim, evaluate_facts
 from guarantee_tui.services.flags import Flag, flags_for
-from guarantee_tui.store import details
+from guarantee_tui.store import details, notes
 from guarantee_tui.store.details import (
     ContactDetails,
     DecisionRow,
@@ -19,8 +19,9 @@ from guarantee_tui.store.details import (
     ProfessionalRow,
 )
 from guarantee_tui.store.facts import load_claim
+from guarantee_tui.store.notes import NoteRow
 
-__all__ = ["ClaimView", "ContactLine", "DecisionRow", "ProfessionalRow", "load"]
+__all__ = ["ClaimView", "ContactLine", "DecisionRow", "NoteRow", "ProfessionalRow", "load"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,21 @@ class ClaimView:
     decision: DecisionRow | None
     latest_completeness: int | None
     active_pack: str | None
+    # The team's notes on the claim, newest first; never in a letter.
+    notes: tuple[NoteRow, ...] = ()
+    # Who reopened the claim last, when and why (None: never reopened).
+    reopening: NoteRow | None = None
+
+    @property
+    def unverified(self) -> int:
+        """How many explanations given still wait for the agent's mark."""
+        return sum(
+            1
+            for line in self.contacts
+            if line.explanation is not None
+            and line.explanation.text.strip()
+            and line.explanation.verification is None
+        )
 
 
 def load(engine: Engine, claim_ref: str, at: datetime) -> ClaimView:
@@ -61,6 +77,8 @@ def load(engine: Engine, claim_ref: str, at: datetime) -> ClaimView:
         decision = (
             details.latest_decision(conn, facts.claim_id) if facts.claim.status != "open" else None
         )
+        claim_notes = tuple(notes.of_claim(conn, facts.claim_id))
+        reopening = notes.latest_reopening(conn, claim_ref)
     pro = facts.professional
     positive = {
         r.contact_ref: r.ref
@@ -98,4 +116,6 @@ def load(engine: Engine, claim_ref: str, at: datetime) -> ClaimView:
         decision=decision,
         latest_completeness=latest[-1] if latest else None,
         active_pack=max(packs, key=lambda p: p.starts_at).name if packs else None,
+        notes=claim_notes,
+        reopening=reopening,
     )

@@ -51,6 +51,7 @@ ACTIONS: Final = (
     "mark_cleared",
     "reveal_client_data",
     "call_note",
+    "claim_note",
     "review_agree",
     "review_disagree",
     "cancel_effect",

@@ -604,3 +604,21 @@ class IntakeMatch(Base):
         CheckConstraint("change IN ('new', 'addition', 'replacement', 'same')", name="change"),
         CheckConstraint("confidence BETWEEN 0 AND 1", name="confidence"),
     )
+
+
+class ClaimNote(Base):
+    """An agent's internal note on a claim, for the team: never in a letter.
+
+    Written with its decision-log entry (action `claim_note`) in one transaction.
+    """
+
+    __tablename__ = "claim_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
+    agent: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(Text)
+    log_seq: Mapped[int] = mapped_column(ForeignKey("log_entries.seq"), unique=True)
+
+    __table_args__ = (Index("ix_claim_notes_claim_at", "claim_id", "at"),)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, false, func, or_, select
@@ -318,3 +318,26 @@ def search(
             assert handler is not None
             handler(None, 0)
     return QueueResult(total, start, rows, text.exact)
+
+
+def next_open(
+    conn: Connection, f: QueueFilter, sort: QueueSort, *, skip: str, agent: str
+) -> str | None:
+    """The first open claim in the queue's order under `f` (whatever its status
+    filter), other than `skip`, that nobody but `agent` holds now."""
+    f = replace(f, statuses=frozenset({"open"}), held_by=None, unheld=False)
+    stmt = (
+        _base([Claim.ref], f, _resolve_text(conn, f.text))
+        .where(Claim.ref != skip)
+        .where(
+            or_(
+                Claim.holder.is_(None),
+                Claim.holder == agent,
+                Claim.held_until <= database_now(),
+            )
+        )
+        .order_by(*_order(sort, f))
+        .limit(1)
+    )
+    ref = conn.execute(stmt).scalar_one_or_none()
+    return None if ref is None else str(ref)

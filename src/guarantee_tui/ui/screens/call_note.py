@@ -2,6 +2,10 @@
 
 The note and its decision-log entry are written together by the service;
 a mistake (no summary, no agent) is said in the dialog, which stays open.
+As every dialog: ctrl+s saves, Escape cancels (Enter in the summary goes
+on to the outcome, which follows it). The dialog sits at the bottom of the
+screen, so that the caller's card stays in view while the agent writes
+about the call.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from guarantee_tui.ui.inert import data_text
 
 class CallNoteScreen(AppModal[CallNoteOutcome | None]):
     DEFAULT_CSS = """
-    CallNoteScreen { align: center middle; }
+    CallNoteScreen { align: center bottom; }
     CallNoteScreen > Vertical {
         width: 76; max-width: 98%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
@@ -98,6 +102,7 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
 
     @on(Input.Submitted, "#note-summary")
     def _next(self) -> None:
+        # Enter goes on to the outcome, the dialog's last choice; ctrl+s saves.
         self.query_one(RadioSet).focus()
 
     @on(Button.Pressed, "#note-save")
@@ -107,6 +112,9 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
         summary = self.query_one("#note-summary", Input).value
         if not summary.strip():
             self._error(self.tr("Write a few words about the call."))
+            self.notify(
+                self.tr("Write a few words about the call."), severity="warning", markup=False
+            )
             self.query_one("#note-summary", Input).focus()
             return
         self._busy = True

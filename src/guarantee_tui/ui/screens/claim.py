@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -32,8 +33,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from guarantee_tui.i18n import N_, Translator, local_moment
-from guarantee_tui.policy import CONDITION_LABELS, Status
+from guarantee_tui.policy import CONDITION_LABELS, Action, ConditionId, Status
 from guarantee_tui.policy.markets import rules_for
+from guarantee_tui.policy.results import ConditionResult
 from guarantee_tui.presentation import (
     action_label,
     claim_status_label,
@@ -49,6 +51,7 @@ from guarantee_tui.services.effect_view import EffectView
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since_phrase
+from guarantee_tui.ui.bindings import not_now
 from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
 from guarantee_tui.ui.widgets.claim_reviews import ClaimReviews
@@ -128,13 +131,25 @@ def render_effects(effects: list[EffectView], tr: Translator, zone: str) -> tupl
     return grid, "\n".join([head.plain, *(line.plain for line in lines)])
 
 
+# What decides first: the failed conditions, then the open ones, then the met.
+_ORDER = {Status.NOT_MET: 0, Status.PENDING: 1, Status.UNKNOWN: 1, Status.MET: 2}
+
+
+def decisive_first(results: tuple[ConditionResult, ...]) -> list[ConditionResult]:
+    """The conditions failed first, then pending, then met; each group in the
+    policy's order."""
+    return sorted(results, key=lambda result: _ORDER[result.status])
+
+
 def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableType:
     """Two columns on a wide terminal; on a narrow one each condition is a paragraph
-    (label, then evidence), which wastes no line on a wrapped label."""
+    (label, then evidence), which wastes no line on a wrapped label. Failed and
+    pending conditions come first: on a small screen they show without scrolling."""
     legend = Text("  ".join(f"{status_mark(s)} {status_label(s, tr)}" for s in Status), style="dim")
+    results = decisive_first(view.checklist.results)
     if width < WIDE:
         lines: list[RenderableType] = []
-        for result in view.checklist.results:
+        for result in results:
             style = status_style(result.status)
             line = Text(f"{status_mark(result.status)} ", style=style)
             line.append(tr.render(CONDITION_LABELS[result.id]), style=f"bold {style}")
@@ -149,14 +164,38 @@ def render_checklist(view: ClaimView, tr: Translator, width: int) -> RenderableT
             Text(tr.render(CONDITION_LABELS[result.id]), style=status_style(result.status)),
             data_text(tr.render(result.evidence), lines=True),
         )
-        for result in view.checklist.results
+        for result in results
     ]
     return Group(TwoColumns((tr("Condition"), tr("Evidence")), rows), legend)
 
 
 def render_verdict(view: ClaimView, tr: Translator) -> Text:
+    """Open: the verdict, what to do and the refund (and, to wait, whose move
+    it is). Decided: the decision, who made it and when, and its refund,
+    instead of a recommendation nobody follows any more."""
     checklist = view.checklist
+    zone = rules_for(str(checklist.market)).zone
     text = Text()
+    if view.status != "open":
+        text.append(
+            tr("Decided: {status}", status=claim_status_label(view.status, tr)),
+            style="bold reverse",
+        )
+        decision = view.decision
+        if decision is not None:
+            text.append(
+                " "
+                + tr(
+                    "by {agent} on {at}",
+                    agent=visible(decision.agent),
+                    at=local_moment(tr, decision.decided_at, zone, in_text=True),
+                )
+            )
+            if decision.refund_credits is not None:
+                text.append("   ")
+                text.append(tr("Refund: "), style="bold")
+                text.append(tr.credits(decision.refund_credits))
+        return text
     text.append(tr("Verdict: "), style="bold")
     text.append(verdict_label(checklist.verdict, tr), style=verdict_style(checklist.verdict))
     text.append("   ")
@@ -167,26 +206,100 @@ def render_verdict(view: ClaimView, tr: Translator) -> Text:
     text.append(
         tr.credits(checklist.refund_credits) if checklist.refund_credits is not None else "—"
     )
-    if view.status != "open":
+    if checklist.action == Action.WAIT:
+        text.append("\n")
+        text.append(waiting_for(view, tr), style="yellow")
+    if view.reopening is not None:
+        r = view.reopening
         text.append("\n")
         text.append(
-            tr("Decided: {status}", status=claim_status_label(view.status, tr)),
-            style="bold reverse",
+            tr(
+                "Reopened by {agent} on {at}: {reason}",
+                agent=visible(r.agent),
+                at=local_moment(tr, r.at, zone, in_text=True),
+                reason=visible(r.text, lines=True),
+            ),
+            style="bold",
         )
-        if view.decision is not None:
-            text.append(
-                " "
-                + tr(
-                    "by {agent} on {at}",
-                    agent=visible(view.decision.agent),
-                    at=local_moment(
-                        tr,
-                        view.decision.decided_at,
-                        rules_for(str(view.checklist.market)).zone,
-                        in_text=True,
-                    ),
-                )
+    return text
+
+
+def waiting_for(view: ClaimView, tr: Translator) -> str:
+    """Whose move it is while the claim waits: the agent's own verification,
+    time (until when), or both."""
+    checklist = view.checklist
+    pending = [r for r in checklist.results if r.status in (Status.PENDING, Status.UNKNOWN)]
+    mine = view.unverified if any(r.id == ConditionId.EXPLANATIONS_VERIFIED for r in pending) else 0
+    others = [r for r in pending if r.id != ConditionId.EXPLANATIONS_VERIFIED]
+    zone = rules_for(str(checklist.market)).zone
+    labels = tr.items([tr.render(CONDITION_LABELS[r.id]) for r in others])
+    until = checklist.stable_until
+    if mine and not others:
+        return tr.plural(
+            "Your move: verify {n} explanation (c), then decide.",
+            "Your move: verify {n} explanations (c), then decide.",
+            mine,
+        )
+    if not others:
+        return tr("Waiting: nothing is left for you to do now.")
+    if until is None:
+        time_part = tr("Waiting for {conditions}.", conditions=labels)
+    else:
+        time_part = tr(
+            "Waiting for {conditions}, until {at}.",
+            conditions=labels,
+            at=local_moment(tr, until, zone, in_text=True),
+        )
+    if mine:
+        return (
+            time_part
+            + " "
+            + tr.plural(
+                "Meanwhile, your move: verify {n} explanation (c).",
+                "Meanwhile, your move: verify {n} explanations (c).",
+                mine,
             )
+        )
+    return time_part
+
+
+def key_facts(view: ClaimView, tr: Translator) -> Text:
+    """What a decision dialog keeps in view of the claim: who, the verdict, the
+    refund, and the conditions failed or still open."""
+    checklist = view.checklist
+    text = Text()
+    text.append(visible(f"{view.claim_ref} · {view.professional.company}"), style="bold")
+    text.append(visible(f" · {view.professional.market} · "))
+    text.append(tr("Verdict: "), style="bold")
+    text.append(verdict_label(checklist.verdict, tr), style=verdict_style(checklist.verdict))
+    if checklist.refund_credits is not None:
+        text.append("  ")
+        text.append(tr("Refund: "), style="bold")
+        text.append(tr.credits(checklist.refund_credits))
+    failed = [r for r in checklist.results if r.status is Status.NOT_MET]
+    pending = [r for r in checklist.results if r.status in (Status.PENDING, Status.UNKNOWN)]
+    for label, results in ((tr("Not met: "), failed), (tr("Pending: "), pending)):
+        if results:
+            text.append("\n")
+            text.append(label, style="bold")
+            text.append(tr.items([tr.render(CONDITION_LABELS[r.id]) for r in results]))
+    return text
+
+
+def render_notes(view: ClaimView, tr: Translator) -> Text | None:
+    """The team's notes on the claim, newest first (None: none)."""
+    if not view.notes:
+        return None
+    zone = rules_for(str(view.checklist.market)).zone
+    text = Text()
+    text.append(tr("Notes (internal, never in a letter):"), style="bold")
+    for note in view.notes:
+        text.append("\n")
+        text.append(
+            f"{visible(note.agent)} · {local_moment(tr, note.at, zone, in_text=True)}: ",
+            style="dim",
+        )
+        text.append(visible(note.text, lines=True))
     return text
 
 
@@ -203,7 +316,7 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
         text.append(tr("profile suspended"), style="bold red")
     text.append("\n")
     details = [
-        tr("submitted {at}", at=tr.moment(view.submitted_at, zone, in_text=True)),
+        tr("submitted {at}", at=local_moment(tr, view.submitted_at, zone, in_text=True)),
         visible(pro.email) if pro.email else tr("no e-mail"),
         visible(pro.phone) if pro.phone else tr("no phone"),
     ]
@@ -232,6 +345,7 @@ class ClaimScreen(HeldClaimScreen):
     ClaimScreen #claim-verdict {
         padding: 0 1; height: auto; background: $boost; margin: 0 0 1 0;
     }
+    ClaimScreen #claim-notes { padding: 0 1; height: auto; max-height: 4; margin: 0 0 1 0; }
     ClaimScreen #claim-checklist { height: 1fr; padding: 0 1; }
     """
 
@@ -241,6 +355,7 @@ class ClaimScreen(HeldClaimScreen):
         Binding("r", "decide('reject')", N_("Reject"), id="claim.reject"),
         Binding("s", "decide('suspend')", N_("Suspend"), id="claim.suspend"),
         Binding("d", "letter", N_("Decision"), id="claim.letter"),
+        Binding("N", "note", N_("Note"), id="claim.note"),
         Binding("t", "take", N_("Take"), id="claim.take", show=False),
         Binding("R", "release", N_("Give back"), id="claim.release", show=False),
     ]
@@ -279,6 +394,7 @@ class ClaimScreen(HeldClaimScreen):
         yield Static(id="claim-summary")
         yield Static(id="claim-verdict")
         yield ClaimReviews(self.claim_ref)
+        yield Static(id="claim-notes")
         with VerticalScroll(id="claim-checklist", can_focus=True):
             yield Static(id="claim-conditions")
         yield AppFooter()
@@ -327,6 +443,7 @@ class ClaimScreen(HeldClaimScreen):
             render_summary(view, tr).plain,
             render_verdict(view, tr).plain,
             self._effects(view)[1],
+            *(f"{n.at}:{n.agent}:{n.text}" for n in view.notes),
             *(f"{r.status}:{tr.render(r.evidence)}" for r in view.checklist.results),
         )
 
@@ -348,6 +465,10 @@ class ClaimScreen(HeldClaimScreen):
         self.query_one("#claim-verdict", Static).update(
             verdict if effects is None else Group(verdict, effects)
         )
+        notes = render_notes(view, tr)
+        box = self.query_one("#claim-notes", Static)
+        box.update(notes if notes is not None else "")
+        box.display = notes is not None
         width = self.app.size.width
         self._wide = width >= WIDE
         self.query_one("#claim-conditions", Static).update(render_checklist(view, tr, width))
@@ -391,6 +512,8 @@ class ClaimScreen(HeldClaimScreen):
                 return None
         if action == "letter":
             return view is not None and view.decision is not None
+        if action == "note":
+            return view is not None
         if action == "take":
             if view is None or view.status != "open" or self.mine:
                 return False
@@ -399,6 +522,27 @@ class ClaimScreen(HeldClaimScreen):
         if action == "release":
             return self.mine
         return super().check_action(action, parameters)
+
+    def on_key(self, event: events.Key) -> None:
+        # A decision key on a decided claim: say why nothing happens (a claim
+        # someone else holds is said by HeldClaimScreen).
+        binding = not_now(self, event.key)
+        view = self.view
+        if binding is None or view is None or view.status == "open":
+            return
+        if binding.action.startswith("decide"):
+            event.prevent_default()
+            event.stop()
+            self.notify(
+                self.tr(
+                    "Claim {ref} is already decided ({status}): d shows the decision; "
+                    "only a supervisor can reopen it, from the log.",
+                    ref=visible(self.claim_ref),
+                    status=claim_status_label(view.status, self.tr),
+                ),
+                severity="warning",
+                markup=False,
+            )
 
     @property
     def _supervisor(self) -> bool:
@@ -545,9 +689,9 @@ class ClaimScreen(HeldClaimScreen):
         self.query_one("#claim-checklist", VerticalScroll).scroll_relative(y=-1, animate=False)
 
     def action_contacts(self) -> None:
-        from guarantee_tui.ui.screens.contacts import ContactsScreen
+        from guarantee_tui.ui.screens.contacts import open_contacts
 
-        self.app.push_screen(ContactsScreen(self.claim_ref))
+        open_contacts(self, self.claim_ref)
 
     def action_decide(self, action: str) -> None:
         view = self.view
@@ -566,6 +710,14 @@ class ClaimScreen(HeldClaimScreen):
         if not self.is_current:
             return  # the agent went on elsewhere while the claim was being taken
 
+        dialog = DecisionScreen(
+            self.claim_ref,
+            action,
+            view.version,
+            self.opened_at,
+            context=key_facts(view, self.tr),
+        )
+
         def decided(outcome: Any) -> None:
             if outcome is not None:
                 self.notify(
@@ -578,10 +730,76 @@ class ClaimScreen(HeldClaimScreen):
                 )
                 # Its effects are committed: sent now, not at the next look.
                 self.gapp.link.wake()
+                if dialog.then_next:
+                    self._open_next()
+                    return
             self.reload()
 
+        self.app.push_screen(dialog, decided)
+
+    def _open_next(self) -> None:
+        """Opens the queue's next open claim, in the queue's current order."""
+        from guarantee_tui.filters import QueueFilter, QueueSort
+        from guarantee_tui.services import next_claim
+        from guarantee_tui.ui.screens.queue import QueueScreen
+
+        queue = next((s for s in self.app.screen_stack if isinstance(s, QueueScreen)), None)
+        f = queue.filter if queue is not None else QueueFilter(statuses=frozenset({"open"}))
+        sort = queue.sort if queue is not None else QueueSort()
+        ref, agent = self.claim_ref, self.gapp.agent
+
+        def found(next_ref: str | None) -> None:
+            if next_ref is None or queue is None:
+                self.notify(self.tr("No open claim is left in the queue."), markup=False)
+                self.reload()
+                return
+            if self.is_current:
+                self.dismiss()
+            open_claim(queue, next_ref)
+
+        self.run_db(
+            lambda db: next_claim.after(db, ref, f, sort, agent=agent),
+            found,
+            group=f"next-{ref}",
+        )
+
+    def action_note(self) -> None:
+        from guarantee_tui.ui.screens.prompt import PromptScreen
+
+        view = self.view
+        if view is None:
+            return
+        ref = self.claim_ref
+
+        def written(text: str | None) -> None:
+            if text:
+                self._add_note(text)
+
         self.app.push_screen(
-            DecisionScreen(self.claim_ref, action, view.version, self.opened_at), decided
+            PromptScreen(
+                self.tr(
+                    "Note on claim {ref}, for the team (logged, never in a letter):",
+                    ref=visible(ref),
+                ),
+                placeholder=self.tr("e.g. called the professional, will send the missing review"),
+                context=render_summary(view, self.tr),
+            ),
+            written,
+        )
+
+    def _add_note(self, text: str) -> None:
+        from guarantee_tui.services import notes
+
+        ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
+
+        def added(_noted: object) -> None:
+            self.notify(self.tr("Note added to claim {ref}.", ref=visible(ref)), markup=False)
+            self.reload()
+
+        self.run_db(
+            lambda db: notes.add_note(db, ref, text, agent=agent, at=at),
+            added,
+            group=f"note-{ref}",
         )
 
     def action_letter(self) -> None:

@@ -1,34 +1,43 @@
 """The 20 contacts of a claim, their explanations, and the agent's verdict on each.
 
-A row per contact with what the data says; beside (or below) it the full
-explanation next to the facts and the hints that may give a lie away.
-`t`, `u` and `x` mark the highlighted explanation; the checklist follows.
+A row per contact with what the data says and as much of its explanation as
+the width allows (on a tall terminal the 20 at once); under the table the
+highlighted explanation in full, first, beside (wide) or above (narrow) the
+facts and the hints that may give a lie away. `t`, `u` and `x` mark it, `T`
+marks every explanation still to verify truthful (after a confirmation),
+`n` goes to the next one to verify, `/` searches the explanations; the
+checklist follows.
 Marking takes the claim if nobody holds it; while someone else does, the
 marking keys say who (services/leases.py).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import FirstContact, first_contact
-from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.services import claim_view, leases, privacy, verification
 from guarantee_tui.services.claim_view import ClaimView, ContactLine
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.services.privacy import mask_name, mask_phone
-from guarantee_tui.text import visible
-from guarantee_tui.ui.base import HeldClaimScreen, on_claim
+from guarantee_tui.text import fold, visible
+from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim
+from guarantee_tui.ui.bindings import not_now
 from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.small_table import SmallTable
@@ -38,7 +47,11 @@ if TYPE_CHECKING:
     from guarantee_tui.services.database import Database
     from guarantee_tui.services.events import Change
 
-WIDE = 120
+# From this width the detail puts the explanation beside the facts.
+WIDE = 110
+# From this height the 20 rows show at once, with the detail under them.
+TALL = 36
+SCROLLBAR = 2
 EXCERPT = 60
 
 _MARKS = {
@@ -72,16 +85,47 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, revealed: bool) -> Text:
+def _explanation_block(line: ContactLine, view: ClaimView, tr: Translator) -> Text:
+    """The explanation in full, then its mark: what the agent judges, first."""
+    zone = rules_for(view.professional.market).zone
+    out = Text()
+    out.append(
+        tr(
+            "Explanation {position} of 20 · {ref}",
+            position=line.position,
+            ref=visible(line.purchase.ref),
+        ),
+        style="bold underline",
+    )
+    out.append("\n")
+    explanation = line.explanation
+    if explanation is None or not explanation.text.strip():
+        out.append(tr("No explanation given."), style="bold red")
+        return out
+    out.append(visible(explanation.text, lines=True))
+    out.append("\n")
+    mark, style = _MARKS[explanation.verification]
+    out.append(f"{mark} {_verification_label(explanation.verification, tr)}", style=style)
+    if explanation.verified_by and explanation.verified_at:
+        out.append(
+            " "
+            + tr(
+                "by {agent} on {at}",
+                agent=visible(explanation.verified_by),
+                at=tr.moment(explanation.verified_at, zone, in_text=True),
+            )
+        )
+    if explanation.note:
+        out.append("\n" + tr("Note: {note}", note=visible(explanation.note, lines=True)))
+    return out
+
+
+def _facts_block(line: ContactLine, view: ClaimView, tr: Translator, *, revealed: bool) -> Text:
+    """What the data says of the contact, and the hints that may give a lie away."""
     zone = rules_for(view.professional.market).zone
     p = line.purchase
     d = line.details
     out = Text()
-    out.append(
-        tr("Contact {position} of 20 · {ref}", position=line.position, ref=visible(p.ref)),
-        style="bold",
-    )
-    out.append("\n")
     facts = [
         tr("bought {at}", at=tr.moment(p.purchased_at, zone, in_text=True)),
         tr.credits(p.price_credits),
@@ -100,16 +144,15 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
                 delay=tr.duration(p.first_contacted_at - p.purchased_at),
             )
         )
-    out.append("\n")
     if p.job_won:
-        out.append(tr("Job won"), style="bold green")
         out.append("\n")
+        out.append(tr("Job won"), style="bold green")
     if line.positive_review:
+        out.append("\n")
         out.append(
             tr("Positive review {review} from this client", review=visible(line.positive_review)),
             style="green",
         )
-        out.append("\n")
     name, phone = d.client_name, d.client_phone
     if not revealed:
         # Client personal data stays masked for agents until they ask (`v`, logged).
@@ -117,76 +160,145 @@ def render_detail(line: ContactLine, view: ClaimView, tr: Translator, *, reveale
         phone = mask_phone(phone) if phone else None
     client = [v for v in (name, phone, d.city, d.job_title) if v]
     if client:
-        out.append(visible(" · ".join(client)))
+        out.append("\n" + visible(" · ".join(client)))
         if not revealed and (d.client_name or d.client_phone):
             out.append("  " + tr("(masked: v shows them, and is logged)"), style="dim")
-        out.append("\n")
     for flag in line.flags:
-        out.append("⚑ " + visible(tr.render(flag.message), lines=True), style="bold yellow")
         out.append("\n")
-    out.append("\n")
-    out.append(tr("Explanation"), style="bold underline")
-    out.append("\n")
-    explanation = line.explanation
-    if explanation is None or not explanation.text.strip():
-        out.append(tr("No explanation given."), style="bold red")
-        return out
-    out.append(visible(explanation.text, lines=True))
-    out.append("\n\n")
-    mark, style = _MARKS[explanation.verification]
-    out.append(f"{mark} {_verification_label(explanation.verification, tr)}", style=style)
-    if explanation.verified_by and explanation.verified_at:
-        out.append(
-            " "
-            + tr(
-                "by {agent} on {at}",
-                agent=visible(explanation.verified_by),
-                at=tr.moment(explanation.verified_at, zone, in_text=True),
-            )
-        )
-    if explanation.note:
-        out.append("\n" + tr("Note: {note}", note=visible(explanation.note, lines=True)))
+        out.append("⚑ " + visible(tr.render(flag.message), lines=True), style="bold yellow")
     return out
+
+
+def render_detail(
+    line: ContactLine, view: ClaimView, tr: Translator, *, revealed: bool
+) -> tuple[Text, Text]:
+    """The highlighted contact: its explanation in full, and what the data says
+    of it (shown beside it when wide, under it when narrow)."""
+    return _explanation_block(line, view, tr), _facts_block(line, view, tr, revealed=revealed)
+
+
+def matches(line: ContactLine, folded_query: str) -> bool:
+    """Whether the contact's explanation contains the query (folded: accents and case aside)."""
+    explanation = line.explanation
+    return explanation is not None and folded_query in fold(explanation.text)
+
+
+def is_unverified(line: ContactLine) -> bool:
+    explanation = line.explanation
+    return (
+        explanation is not None
+        and bool(explanation.text.strip())
+        and explanation.verification is None
+    )
+
+
+# A database slower than this gets the contacts screen at once, loading.
+SLOW_OPEN = 0.15
+_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
+_Loaded = tuple[ClaimView, Holding | None]
+
+
+def _load(db: Database, claim_ref: str, at: datetime) -> _Loaded:
+    return claim_view.load(db, claim_ref, at), leases.holder_of(db, claim_ref)
+
+
+def open_contacts(screen: AppScreen, claim_ref: str) -> None:
+    """Loads the contacts, then shows them: the first frame is the complete one
+    (pushing first and filling in later painted an empty screen, then the
+    detail, then the table)."""
+    at = screen.gapp.now()
+    earlier = _opening.pop(screen, None)
+    if earlier is not None:
+        earlier.stop()
+
+    def show(loaded: _Loaded | None) -> None:
+        timer.stop()
+        # Once only, and not if the agent has gone elsewhere meanwhile.
+        if _opening.get(screen) is timer and screen.is_current:
+            del _opening[screen]
+            view, holding = loaded if loaded is not None else (None, None)
+            screen.app.push_screen(ContactsScreen(claim_ref, view, holding))
+
+    def failed(_error: BaseException) -> bool:
+        timer.stop()
+        if _opening.get(screen) is timer:
+            del _opening[screen]
+        return False  # shown as any other database error
+
+    timer = screen.set_timer(SLOW_OPEN, lambda: show(None))
+    _opening[screen] = timer
+    screen.run_db(lambda db: _load(db, claim_ref, at), show, group="open-contacts", on_error=failed)
+
+
+class _SizedTable(SmallTable):
+    """A SmallTable whose every column is given its width (`_fill`): measuring
+    the rows changes no width, so the cells drawn first stay right, and the
+    second drawing SmallTable forces would only slow the first frame."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        DataTable._update_dimensions(self, new_rows)
 
 
 class ContactsScreen(HeldClaimScreen):
     DEFAULT_CSS = """
-    ContactsScreen #contacts-body { layout: vertical; height: 1fr; }
-    ContactsScreen #contacts-body.wide { layout: horizontal; }
-    ContactsScreen #contacts-table { height: 1fr; min-height: 8; }
-    ContactsScreen #contacts-body.wide #contacts-table { width: 3fr; height: 1fr; }
-    ContactsScreen #contacts-detail {
-        height: 1fr; border: round $accent; padding: 0 1;
-    }
-    ContactsScreen #contacts-body.wide #contacts-detail { width: 2fr; }
     ContactsScreen #contacts-title { padding: 0 1; height: auto; max-height: 2; }
+    ContactsScreen #contacts-table { height: 8; }
+    /* Tall enough: the 20 rows at once, the detail under them. */
+    ContactsScreen.tall #contacts-table { height: auto; max-height: 22; }
+    ContactsScreen #contacts-detail {
+        height: 1fr; min-height: 5; border: round $accent; padding: 0 1;
+    }
+    ContactsScreen #contacts-detail-row { height: auto; layout: vertical; }
+    ContactsScreen #contacts-facts { margin: 1 0 0 0; }
+    ContactsScreen.wide #contacts-detail-row { layout: horizontal; }
+    ContactsScreen.wide #contacts-explanation { width: 3fr; }
+    ContactsScreen.wide #contacts-facts { width: 2fr; margin: 0 0 0 2; }
+    ContactsScreen #contacts-search { dock: bottom; display: none; }
+    ContactsScreen #contacts-search.shown { display: block; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "mark('truthful')", N_("Truthful"), id="contacts.truthful"),
         Binding("u", "mark('untruthful')", N_("Untruthful"), id="contacts.untruthful"),
-        Binding("x", "mark('clear')", N_("Clear mark"), id="contacts.clear"),
+        Binding("n", "next_unverified", N_("Next to verify"), id="contacts.next"),
+        Binding("T", "mark_rest", N_("Rest truthful"), id="contacts.rest"),
+        Binding("slash", "search", N_("Search"), id="contacts.search"),
+        Binding("x", "mark('clear')", N_("Clear mark"), id="contacts.clear", show=False),
         Binding("v", "reveal", N_("Show client data"), id="contacts.reveal"),
         Binding("tab", "app.focus_next", N_("Next pane"), show=False, id="contacts.pane"),
     ]
     HOLDER_KEYS: ClassVar[frozenset[str]] = frozenset(
-        {"contacts.truthful", "contacts.untruthful", "contacts.clear"}
+        {"contacts.truthful", "contacts.untruthful", "contacts.clear", "contacts.rest"}
     )
 
-    def __init__(self, claim_ref: str) -> None:
+    def __init__(
+        self, claim_ref: str, view: ClaimView | None = None, holding: Holding | None = None
+    ) -> None:
         super().__init__()
         self.claim_ref = claim_ref
-        self.view: ClaimView | None = None
+        # Loaded before the push (open_contacts): the first frame is the complete one.
+        self.view: ClaimView | None = view
+        self.holding = holding
+        self._preloaded = view is not None
+        # Opens on the first explanation still to verify, once.
+        self._placed = False
         # Supervisors see client data; an agent once they asked for it here.
         self.revealed = False
+        self._query = ""
 
     def compose(self) -> ComposeResult:
+        self._shape()
         yield TopBar()
         yield Static(id="contacts-title")
-        with Container(id="contacts-body"):
-            yield SmallTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="contacts-detail", can_focus=True):
-                yield Static(id="contacts-explanation")
+        yield _SizedTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
+        with (
+            VerticalScroll(id="contacts-detail", can_focus=True),
+            Container(id="contacts-detail-row"),
+        ):
+            yield Static(id="contacts-explanation")
+            yield Static(id="contacts-facts")
+        # The search box is mounted on the first `/`: an Input's styles would
+        # cost the first frame for a key many rounds never press.
         yield AppFooter()
 
     @property
@@ -196,21 +308,30 @@ class ContactsScreen(HeldClaimScreen):
     def on_mount(self) -> None:
         self.table.focus()
         self.revealed = self.gapp.actor_role == "supervisor"
-        # The first load comes with ScreenResume, which follows every push.
+        # A preloaded view is painted by retranslate(), which AppScreen runs on
+        # mount; otherwise the first load comes with ScreenResume.
+
+    def _shape(self) -> None:
+        width, height = self.app.size
+        self.set_class(height >= TALL, "tall")
+        self.set_class(width >= WIDE, "wide")
+        self._width = width
 
     def on_resize(self) -> None:
-        body = self.query_one("#contacts-body")
-        body.set_class(self.app.size.width >= WIDE, "wide")
+        width = self._width
+        self._shape()
+        # The explanation column takes the width the others leave.
+        if self.view is not None and width != self._width:
+            self._fill()
 
     def reload(self) -> None:
         ref, at = self.claim_ref, self.gapp.now()
-        self.run_db(
-            lambda db: (claim_view.load(db, ref, at), leases.holder_of(db, ref)),
-            self._loaded,
-            group=f"contacts-{ref}",
-        )
+        self.run_db(lambda db: _load(db, ref, at), self._loaded, group=f"contacts-{ref}")
 
     def on_screen_resume(self) -> None:
+        if self._preloaded:
+            self._preloaded = False
+            return
         self.reload()
 
     def others_acted(self, changes: list[Change]) -> None:
@@ -218,29 +339,37 @@ class ContactsScreen(HeldClaimScreen):
         if self.is_current and any(c.claim_ref == self.claim_ref for c in changes):
             self.reload()
 
-    def _loaded(self, loaded: tuple[ClaimView, Holding | None]) -> None:
+    def _loaded(self, loaded: _Loaded) -> None:
         self.view, self.holding = loaded
         self._fill()
         self.refresh_bindings()
 
     def retranslate(self) -> None:
         super().retranslate()
+        for search in self.query("#contacts-search").results(Input):
+            search.placeholder = self._search_hint()
         if self.view is not None:
             self._fill()
 
     def _columns(self) -> list[str]:
         tr = self.tr
+        return ["#", tr("Prio."), tr("First contact"), tr("Won"), "★", "⚑", tr("Check")]
+
+    def _cells(self, line: ContactLine, at: datetime) -> list[Text | str]:
+        tr = self.tr
+        p = line.purchase
+        explanation = line.explanation
+        mark, style = _MARKS[explanation.verification if explanation else None]
         return [
-            "#",
-            tr("Bought"),
-            tr("Cr."),
-            tr("Prio."),
-            tr("Delay"),
-            tr("Won"),
-            "★",
-            "⚑",
-            tr("Check"),
-            tr("Explanation"),
+            str(line.position),
+            Text("✔", style="green")
+            if p.channel == "priority_discount"
+            else Text(tr("no"), style="bold red"),
+            delay_cell(line, tr, at),
+            Text("✔", style="bold green") if p.job_won else "",
+            Text("★", style="green") if line.positive_review else "",
+            Text(str(len(line.flags)), style="bold yellow") if line.flags else "",
+            Text(mark, style=style),
         ]
 
     def _fill(self) -> None:
@@ -248,34 +377,38 @@ class ContactsScreen(HeldClaimScreen):
         if view is None:
             return
         tr = self.tr
-        zone = rules_for(view.professional.market).zone
         table = self.table
         cursor = table.cursor_row
+        rows = [self._cells(line, view.checklist.at) for line in view.contacts]
+        headers = self._columns()
+        # Every column as wide as its content in this language; the explanation
+        # gets the rest of the width, so as much of each as fits shows.
+        widths = [
+            max([cell_len(h), *(cell_len(_plain(row[i])) for row in rows)])
+            for i, h in enumerate(headers)
+        ]
+        # Each column has a cell of padding on each side; the scroll bar, when
+        # the rows do not all fit, takes two more.
+        spare = self.app.size.width - sum(w + 2 for w in widths) - 2 - SCROLLBAR
+        room = max(spare, 12)
         table.clear(columns=True)
-        table.add_columns(*self._columns())
-        for line in view.contacts:
-            p = line.purchase
-            local = to_local(p.purchased_at, zone)
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        table.add_column(tr("Explanation"), width=room)
+        for line, cells in zip(view.contacts, rows, strict=True):
             explanation = line.explanation
-            mark, style = _MARKS[explanation.verification if explanation else None]
             table.add_row(
-                str(line.position),
-                Text(f"{tr.day_month(local.date())} {tr.time(local)}"),
-                tr.number(p.price_credits),
-                Text("✔", style="green")
-                if p.channel == "priority_discount"
-                else Text(tr("no"), style="bold red"),
-                delay_cell(line, tr, view.checklist.at),
-                Text("✔", style="bold green") if p.job_won else "",
-                Text("★", style="green") if line.positive_review else "",
-                Text(str(len(line.flags)), style="bold yellow") if line.flags else "",
-                Text(mark, style=style),
-                data_text(excerpt(explanation.text))
+                *cells,
+                data_text(excerpt(explanation.text, room))
                 if explanation and explanation.text.strip()
                 else Text(tr("missing"), style="bold red"),
-                key=p.ref,
+                key=line.purchase.ref,
             )
         if view.contacts:
+            if not self._placed:
+                self._placed = True
+                first = next((i for i, c in enumerate(view.contacts) if is_unverified(c)), 0)
+                cursor = first
             table.move_cursor(row=min(cursor, len(view.contacts) - 1))
         counts = {"truthful": 0, "untruthful": 0, None: 0}
         for line in view.contacts:
@@ -313,22 +446,69 @@ class ContactsScreen(HeldClaimScreen):
         line, view = self._current(), self.view
         if line is None or view is None:
             return
-        self.query_one("#contacts-explanation", Static).update(
-            render_detail(line, view, self.tr, revealed=self.revealed)
-        )
+        explanation, facts = render_detail(line, view, self.tr, revealed=self.revealed)
+        self.query_one("#contacts-explanation", Static).update(explanation)
+        self.query_one("#contacts-facts", Static).update(facts)
+        self.query_one("#contacts-detail", VerticalScroll).scroll_home(animate=False)
 
     # --- actions ----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
             return not self.revealed
-        if action == "mark":
+        if action in ("mark", "mark_rest"):
             view, line = self.view, self._current()
             if view is None or view.status != "open" or line is None or self.held_by_other:
                 return None
-            if line.explanation is None:
+            if action == "mark" and line.explanation is None:
+                return None
+            if action == "mark_rest" and not any(is_unverified(c) for c in view.contacts):
                 return None
         return super().check_action(action, parameters)
+
+    def _search_hint(self) -> str:
+        return self.tr("Search the explanations (Enter: next match, Escape: close)")
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.focused
+        if event.key == "escape" and isinstance(search, Input) and search.id == "contacts-search":
+            # Closes the search, not the screen.
+            event.prevent_default()
+            event.stop()
+            search.remove_class("shown")
+            self.table.focus()
+            return
+        binding = not_now(self, event.key)
+        if binding is None or self.held_by_other:
+            return  # HeldClaimScreen says who holds the claim
+        why = self._why_not(binding.action)
+        if why is not None:
+            event.prevent_default()
+            event.stop()
+            self.notify(why, severity="warning", markup=False)
+
+    def _why_not(self, action: str) -> str | None:
+        """Why a marking key does nothing now, for the notice."""
+        view, line = self.view, self._current()
+        if view is None or line is None:
+            return None
+        tr = self.tr
+        if not action.startswith("mark"):
+            return None
+        if view.status != "open":
+            return tr(
+                "Claim {ref} is decided: its marks can no longer change.",
+                ref=visible(view.claim_ref),
+            )
+        if action == "mark_rest":
+            return tr("Every explanation given is already marked.")
+        if line.explanation is None:
+            return tr(
+                "Contact {ref} has no explanation: there is nothing to mark. "
+                "The claim cannot be approved without it.",
+                ref=visible(line.purchase.ref),
+            )
+        return None
 
     def action_reveal(self) -> None:
         ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
@@ -358,9 +538,66 @@ class ContactsScreen(HeldClaimScreen):
     def action_last(self) -> None:
         self.table.move_cursor(row=self.table.row_count - 1)
 
+    def _next_where(self, wanted: Callable[[ContactLine], bool], *, include_current: bool) -> int:
+        """The row of the next contact `wanted` accepts, from the cursor on,
+        round the end (-1: none)."""
+        view = self.view
+        if view is None or not view.contacts:
+            return -1
+        count = len(view.contacts)
+        start = self.table.cursor_row + (0 if include_current else 1)
+        for step in range(count):
+            row = (start + step) % count
+            if wanted(view.contacts[row]):
+                return row
+        return -1
+
+    def action_next_unverified(self) -> None:
+        row = self._next_where(is_unverified, include_current=False)
+        if row < 0:
+            self.notify(self.tr("No explanation is left to verify."), markup=False)
+            return
+        self.table.move_cursor(row=row)
+
+    def action_search(self) -> None:
+        found = self.query("#contacts-search").results(Input)
+        search = next(iter(found), None)
+        if search is None:
+            search = Input(id="contacts-search", placeholder=self._search_hint())
+            self.mount(search, before=self.query_one(AppFooter))
+        search.add_class("shown")
+        search.focus()
+        search.select_all()
+
+    @on(Input.Changed, "#contacts-search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        self._query = fold(event.value)
+        if self._query:
+            self._jump(include_current=True)
+
+    @on(Input.Submitted, "#contacts-search")
+    def _search_next(self) -> None:
+        if self._query:
+            self._jump(include_current=False)
+
+    def _jump(self, *, include_current: bool) -> None:
+        query = self._query
+        row = self._next_where(lambda line: matches(line, query), include_current=include_current)
+        if row < 0:
+            self.notify(
+                self.tr(
+                    "No explanation contains “{text}”.",
+                    text=visible(self.query_one("#contacts-search", Input).value),
+                ),
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.table.move_cursor(row=row)
+
     def action_mark(self, value: str) -> None:
-        line = self._current()
-        if line is None:
+        line, view = self._current(), self.view
+        if line is None or view is None:
             return
         contact = line.purchase.ref
         if value == "untruthful":
@@ -370,6 +607,7 @@ class ContactsScreen(HeldClaimScreen):
                 if note:
                     self._mark(contact, "untruthful", note)
 
+            explanation = line.explanation
             self.app.push_screen(
                 PromptScreen(
                     self.tr(
@@ -378,11 +616,65 @@ class ContactsScreen(HeldClaimScreen):
                         ref=visible(contact),
                     ),
                     placeholder=self.tr("e.g. the client says nobody called them"),
+                    context=_explanation_block(line, view, self.tr) if explanation else None,
                 ),
                 noted,
             )
             return
         self._mark(contact, None if value == "clear" else value, "")
+
+    def action_mark_rest(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        from guarantee_tui.ui.screens.confirm import ConfirmScreen
+
+        refs = [line.purchase.ref for line in view.contacts if is_unverified(line)]
+        if not refs:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._mark_rest(refs)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                self.tr.plural(
+                    "Mark the {n} explanation not yet verified as truthful? "
+                    "Each mark is signed with your name in the decision log.",
+                    "Mark the {n} explanations not yet verified as truthful? "
+                    "Each mark is signed with your name in the decision log.",
+                    len(refs),
+                ),
+                self.tr.plural("Mark {n} truthful", "Mark {n} truthful", len(refs)),
+            ),
+            confirmed,
+        )
+
+    def _mark_rest(self, refs: list[str]) -> None:
+        ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
+        minutes = self.gapp.lease_minutes
+
+        def job(db: Database) -> list[verification.Marked]:
+            leases.take(db, ref, agent, minutes=minutes)
+            return verification.mark_rest_truthful(db, ref, refs, agent=agent, at=at)
+
+        def done(marks: list[verification.Marked]) -> None:
+            self.notify(
+                self.tr.plural(
+                    "{n} explanation marked truthful.",
+                    "{n} explanations marked truthful.",
+                    len(marks),
+                ),
+                markup=False,
+            )
+            self.reload()
+
+        def refused(_error: BaseException) -> bool:
+            self.reload()
+            return False
+
+        self.run_db(job, done, group=f"mark-{ref}", on_error=refused)
 
     def _mark(self, contact: str, value: str | None, note: str) -> None:
         ref, agent, at = self.claim_ref, self.gapp.agent, self.gapp.now()
@@ -405,3 +697,7 @@ class ContactsScreen(HeldClaimScreen):
         self.reload()
         # Move on to the next contact, as an agent going down the list expects.
         self.action_down()
+
+
+def _plain(cell: Text | str) -> str:
+    return cell.plain if isinstance(cell, Text) else cell

@@ -1,8 +1,12 @@
 """Confirming a decision: the reason, the grounds, the letter, then confirm.
 
 Nothing is decided by one key: `a`, `r` or `s` only open this dialog. It
-says why an action is not available, pre-fills the grounds from the unmet
-conditions, and shows the letter exactly as it will be recorded.
+keeps the claim's key facts in view, says why an action is not available,
+pre-fills the grounds from the unmet conditions, and shows the letter
+exactly as it will be recorded. As every dialog: ctrl+s confirms (and says
+why when it cannot), Escape cancels; ctrl+n confirms, then opens the next
+open claim of the queue. The reason is a multi-line box; a drafted reason
+is selected whole, so that typing replaces it.
 
 If another agent decides the claim, or takes it, while the dialog is open,
 it closes with a notice before the agent types more (ui/app.py follows the
@@ -14,13 +18,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Button, Input, SelectionList, Static, TextArea
+from textual.widgets import Button, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from guarantee_tui.errors import UserError
@@ -60,13 +65,18 @@ class DecisionScreen(AppModal[Outcome | None]):
         border: thick $accent; background: $surface; padding: 0 1;
     }
     DecisionScreen #decision-title { text-style: bold; height: auto; }
+    DecisionScreen #decision-context { height: auto; max-height: 3; color: $text-muted; }
+    /* The buttons stay on screen whatever the dialog holds; the letter takes what is left. */
+    DecisionScreen #decision-buttons { dock: bottom; }
+    DecisionScreen #decision-reason { height: auto; min-height: 3; max-height: 5; }
     DecisionScreen #decision-why { color: $error; height: auto; }
     DecisionScreen #decision-codes { height: auto; max-height: 6; }
-    DecisionScreen #decision-letter { min-height: 4; }
     /* One line until the agent writes more: the buttons stay on an 80x24 screen. */
     DecisionScreen #decision-message { height: auto; min-height: 3; max-height: 6; }
     DecisionScreen #decision-letter-title { height: 1; margin-top: 1; color: $text-muted; }
-    DecisionScreen #decision-letter { height: 1fr; border: round $panel; padding: 0 1; }
+    DecisionScreen #decision-letter {
+        height: 1fr; min-height: 3; border: round $panel; padding: 0 1;
+    }
     DecisionScreen #decision-error { color: $error; height: auto; }
     DecisionScreen Horizontal { height: auto; align-horizontal: right; }
     DecisionScreen Button { margin-left: 2; }
@@ -74,12 +84,22 @@ class DecisionScreen(AppModal[Outcome | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "confirm", N_("Confirm"), id="decision.confirm"),
+        Binding("ctrl+n", "confirm_next", N_("Confirm, next claim"), id="decision.next"),
     ]
 
     def __init__(
-        self, claim_ref: str, action: str, version: int, opened_at: datetime | None
+        self,
+        claim_ref: str,
+        action: str,
+        version: int,
+        opened_at: datetime | None,
+        context: RenderableType | None = None,
     ) -> None:
         super().__init__()
+        # The claim's key facts, rendered inert by the claim screen.
+        self.context = context
+        # Confirmed with ctrl+n: the claim screen opens the next claim.
+        self.then_next = False
         self.claim_ref = claim_ref
         self.action = action
         self.version = version
@@ -92,13 +112,16 @@ class DecisionScreen(AppModal[Outcome | None]):
         self._drafted_texts = ("", "")
         self._confirm_when_drafted = False
         self._superseded = False
+        # The last refusal of the service, as the dialog shows it.
+        self._refusal = ""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="decision-title")
+            yield Static(self.context or "", id="decision-context")
             yield Static(id="decision-why")
             yield SelectionList[str](id="decision-codes")
-            yield Input(id="decision-reason")
+            yield TextArea(id="decision-reason", soft_wrap=True, show_line_numbers=False)
             # For the professional, in the letter's language: the reason never
             # reaches the letter (services/letters.py).
             yield TextArea(id="decision-message", soft_wrap=True, show_line_numbers=False)
@@ -106,8 +129,9 @@ class DecisionScreen(AppModal[Outcome | None]):
             with VerticalScroll(id="decision-letter"):
                 yield Static(id="decision-letter-text")
             yield Static(id="decision-error")
-            with Horizontal():
+            with Horizontal(id="decision-buttons"):
                 yield Button(id="decision-cancel")
+                yield Button(id="decision-next", disabled=True)
                 yield Button(
                     id="decision-confirm",
                     disabled=True,
@@ -117,7 +141,8 @@ class DecisionScreen(AppModal[Outcome | None]):
     def on_mount(self) -> None:
         self.query_one("#decision-codes").display = self.action == "reject"
         self.query_one("#decision-message").display = self.action != "approve"
-        self.query_one("#decision-reason", Input).focus()
+        self.query_one("#decision-context").display = self.context is not None
+        self.query_one("#decision-reason", TextArea).focus()
         self._redraft()
 
     def retranslate(self) -> None:
@@ -126,7 +151,7 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.query_one("#decision-title", Static).update(
             Text(tr(TITLES[self.action], ref=visible(self.claim_ref)))
         )
-        self.query_one("#decision-reason", Input).placeholder = tr(
+        self.query_one("#decision-reason", TextArea).placeholder = tr(
             "Reason (required, for the log, never in the letter): why you decide so"
         )
         self.query_one("#decision-message", TextArea).placeholder = tr(
@@ -138,13 +163,16 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.query_one("#decision-cancel", Button).label = self.with_key(
             tr("Cancel"), self.bound_key("cancel")
         )
+        self.query_one("#decision-next", Button).label = self.with_key(
+            tr("…and next claim"), self.bound_key("confirm_next")
+        )
         if self.draft is not None:
             self._show(self.draft)
 
     # --- the draft --------------------------------------------------------
 
     def _reason(self) -> str:
-        return self.query_one("#decision-reason", Input).value
+        return self.query_one("#decision-reason", TextArea).text
 
     def _message(self) -> str | None:
         if self.action == "approve":
@@ -194,23 +222,30 @@ class DecisionScreen(AppModal[Outcome | None]):
                         Selection(tr.render(CONDITION_LABELS[result.id]), str(result.id), failed)
                     )
             codes.display = codes.option_count > 0
-        reason = self.query_one("#decision-reason", Input)
-        if reason.value:
+        reason = self.query_one("#decision-reason", TextArea)
+        if reason.text:
             return
+        drafted = ""
         if self.action == "approve":
-            reason.value = tr("Every condition is met.")
+            # Only where it is true: approving a claim that is not eligible is
+            # refused, and the dialog says why instead (#decision-why).
+            if draft.allowed:
+                drafted = tr("Every condition is met.")
         elif self.action == "reject" and draft.reason_codes:
-            reason.value = tr(
+            drafted = tr(
                 "Not met: {conditions}",
                 conditions=tr.items(
                     [tr.render(CONDITION_LABELS[ConditionId(c)]) for c in draft.reason_codes]
                 ),
             )
         elif self.action == "suspend" and draft.untruthful:
-            reason.value = tr(
+            drafted = tr(
                 "Untruthful explanations: {refs}",
                 refs=tr.items([visible(ref) for ref in draft.untruthful]),
             )
+        if not drafted:
+            return  # the placeholder says what to write
+        reason.text = drafted
         # A selected draft, whether it arrived before the box took focus or
         # after: typing replaces it, ctrl+s keeps it; typing never runs on after it.
         reason.select_all()
@@ -223,15 +258,26 @@ class DecisionScreen(AppModal[Outcome | None]):
             if draft.why_not is not None
             else Text("")
         )
-        self.query_one("#decision-letter-title", Static).update(
-            Text(
-                tr(
-                    "Letter to the professional, in {language}:",
-                    language=language_name(draft.letter_language, tr),
+        why.display = draft.why_not is not None
+        if self.action == "approve" and not draft.allowed:
+            # No letter saying credits were refunded for a refund that cannot be.
+            self.query_one("#decision-letter-title", Static).update(
+                Text(tr("No letter: this claim cannot be approved now."))
+            )
+            self.query_one("#decision-letter").display = False
+        else:
+            self.query_one("#decision-letter-title", Static).update(
+                Text(
+                    tr(
+                        "Letter to the professional, in {language}:",
+                        language=language_name(draft.letter_language, tr),
+                    )
                 )
             )
-        )
-        self.query_one("#decision-letter-text", Static).update(data_text(draft.letter, lines=True))
+            self.query_one("#decision-letter").display = True
+            self.query_one("#decision-letter-text", Static).update(
+                data_text(draft.letter, lines=True)
+            )
         self._update_confirm()
 
     def _update_confirm(self) -> None:
@@ -240,8 +286,20 @@ class DecisionScreen(AppModal[Outcome | None]):
             draft is not None and draft.allowed and bool(self._reason().strip()) and not self._busy
         )
         self.query_one("#decision-confirm", Button).disabled = not ready
+        self.query_one("#decision-next", Button).disabled = not ready
 
-    @on(Input.Changed, "#decision-reason")
+    def _why_disabled(self) -> str:
+        """Why confirming does nothing now, for the notice."""
+        tr, draft = self.tr, self.draft
+        if self._busy or draft is None:
+            return tr("One moment: the decision is being prepared.")
+        if draft.why_not is not None:
+            return visible(tr.render(draft.why_not), lines=True)
+        if not self._reason().strip():
+            return tr("Write the reason first: the log records why you decide so.")
+        return self._refusal or tr("This decision cannot be confirmed now.")
+
+    @on(TextArea.Changed, "#decision-reason")
     @on(TextArea.Changed, "#decision-message")
     def _texts_changed(self) -> None:
         self._update_confirm()
@@ -254,10 +312,13 @@ class DecisionScreen(AppModal[Outcome | None]):
     # --- confirming -------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "confirm":
-            # Typed, then confirmed before the draft caught up: worth a new draft.
-            return not self.query_one("#decision-confirm", Button).disabled or self._stale()
+        # Always available: a confirm that cannot go ahead says why.
         return True
+
+    @on(Button.Pressed, "#decision-next")
+    def action_confirm_next(self) -> None:
+        self.then_next = True
+        self.action_confirm()
 
     @on(Button.Pressed, "#decision-confirm")
     def action_confirm(self) -> None:
@@ -269,6 +330,8 @@ class DecisionScreen(AppModal[Outcome | None]):
             self._redraft()
             return
         if self.query_one("#decision-confirm", Button).disabled:
+            self.then_next = False
+            self.notify(self._why_disabled(), severity="warning", markup=False)
             return
         codes = (
             list(self.query_one("#decision-codes", SelectionList).selected)
@@ -310,9 +373,8 @@ class DecisionScreen(AppModal[Outcome | None]):
         )
         if refusal:
             assert isinstance(error, UserError)
-            self.query_one("#decision-error", Static).update(
-                data_text(error.describe(self.tr), lines=True)
-            )
+            self._refusal = error.describe(self.tr)
+            self.query_one("#decision-error", Static).update(data_text(self._refusal, lines=True))
             self.query_one("#decision-confirm", Button).disabled = True
             return True
         self._update_confirm()

@@ -1,17 +1,22 @@
-"""A recorded decision: who, when, why, the letter sent, and the checklist as it stood."""
+"""A recorded decision: who, when, why, the letter sent, and the checklist as it stood.
+
+`y` copies the letter, as sent, to the clipboard (plain text).
+"""
 
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from guarantee_tui.i18n import Translator, language_name, local_moment, market_zone
+from guarantee_tui.i18n import N_, Translator, language_name, local_moment, market_zone
 from guarantee_tui.policy import CONDITION_LABELS, ConditionId
 from guarantee_tui.presentation import decided_label, status_label, status_mark, status_style
 from guarantee_tui.services.claim_view import DecisionRow
@@ -49,6 +54,10 @@ class LetterScreen(AppScreen):
     DEFAULT_CSS = """
     LetterScreen #letter-body { height: 1fr; padding: 0 1; }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "copy_letter", N_("Copy the letter"), id="letter.copy"),
+    ]
 
     def __init__(self, decision: DecisionRow, claim_ref: str) -> None:
         super().__init__()
@@ -106,4 +115,16 @@ class LetterScreen(AppScreen):
                 checklist_title,
                 recorded_checklist(d.checklist, tr),
             )
+        )
+
+    def action_copy_letter(self) -> None:
+        # The letter as recorded, control characters and all: it is the
+        # agent's to paste into a mail, not the terminal's to interpret.
+        self.app.copy_to_clipboard(self.decision.letter_text)
+        self.notify(
+            self.tr(
+                "The letter of claim {ref} is copied: paste it where you need it.",
+                ref=visible(self.claim_ref),
+            ),
+            markup=False,
         )
