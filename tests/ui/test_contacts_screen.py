@@ -267,7 +267,5 @@ async def test_c_paints_once_complete(make_app: MakeApp) -> None:
         assert isinstance(screen, ContactsScreen)
         # As the screen is first shown: complete, nothing left to load.
         assert screen.table.row_count == 20
-        assert "Explanation 1 of 20" in str(
-            screen.query_one("#contacts-explanation").render()
-        )
+        assert "Explanation 1 of 20" in str(screen.query_one("#contacts-explanation").render())
         assert not [w for w in app.workers if w.group.startswith("contacts-")]
