@@ -417,11 +417,12 @@ class ContactsScreen(HeldClaimScreen):
         title.append(visible(f"{view.claim_ref} · {view.professional.company}"), style="bold")
         title.append(
             " · "
-            + tr(
-                "{truthful} truthful, {untruthful} untruthful, {open} to verify",
-                truthful=counts["truthful"],
-                untruthful=counts["untruthful"],
-                open=counts[None],
+            + ", ".join(
+                (
+                    tr.plural("{n} truthful", "{n} truthful", counts["truthful"]),
+                    tr.plural("{n} untruthful", "{n} untruthful", counts["untruthful"]),
+                    tr.plural("{n} to verify", "{n} to verify", counts[None]),
+                )
             )
         )
         if view.status != "open":
