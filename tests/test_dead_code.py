@@ -89,7 +89,6 @@ RULES: Final = (
 # Single names vulture reports but something uses, with what uses them.
 ALLOWED: Final = {
     # Textual reads these attributes of a widget.
-    "display": "Textual: whether a widget is shown",
     "border_subtitle": "Textual: the text in a widget's bottom border",
     "virtual_size": "Textual: the scrollable size of a ScrollView",
     "cursor_blink": "Textual: Input's blinking cursor (off in tests for steady snapshots)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy import Action, Status, Verdict
 from guarantee_tui.text import visible
@@ -106,8 +108,27 @@ _LOG_ACTION = {
 }
 
 
-def log_action_label(action: str, tr: Translator) -> str:
+# An intake message an agent set aside is logged as an `intake` act too; its
+# details tell it from a claim taken in.
+_INTAKE_DISMISSED = N_("message set aside")
+
+
+def log_action_label(action: str, tr: Translator, details: str | None = None) -> str:
+    """An act of the log in words; `details` (the entry's canonical JSON) tells
+    an intake message set aside from a claim taken in."""
+    if action == "intake" and _outcome(details) == "dismissed":
+        return tr(_INTAKE_DISMISSED)
     return tr(_LOG_ACTION[action]) if action in _LOG_ACTION else visible(action)
+
+
+def _outcome(details: str | None) -> object:
+    if not details:
+        return None
+    try:
+        parsed = json.loads(details)
+    except ValueError:
+        return None  # not the log's JSON: read as the plain act
+    return parsed.get("outcome") if isinstance(parsed, dict) else None
 
 
 _EFFECT_KIND = {

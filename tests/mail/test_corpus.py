@@ -64,13 +64,10 @@ def test_accuracy_per_style(figures: dict[str, StyleFigures]) -> None:
     lines.append(f"{'overall':<15} {'':>5} {total:>12} {right / total:>7.2%}")
     print("\n" + "\n".join(lines))
     assert right / total >= 0.98
-    # The target is 100 % where the e-mail numbers or names its contacts.
-    # Not met on every corpus yet: since the seed's new vocabulary (city forms,
-    # "O Sr. …"), one grouped explanation in 800 loses a sentence at a line break
-    # and its message goes to an agent. Never a wrong contact, though.
+    # The target: all of them where the e-mail numbers or names its contacts.
     for style in LABELLED:
         assert figures[style].wrong == 0, style
-        assert figures[style].accuracy >= 0.995, style
+        assert figures[style].accuracy == 1.0, style
     assert sum(f.wrong_applied for f in figures.values()) == 0
 
 

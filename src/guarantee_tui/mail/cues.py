@@ -315,6 +315,11 @@ class ContactIndex:
             unique.setdefault((cue.kind, tuple(sorted(cue.weights.items()))), cue)
         return list(unique.values())
 
+    def name_mentions(self, text: str) -> list[Cue]:
+        """The names of `text` as written, one cue per mention: a name written
+        twice gives two (`cues` keeps one)."""
+        return self._names(text, tokens(text), set())
+
     def _refs(self, text: str) -> list[Cue]:
         found = []
         for m in _REF_TOKEN.finditer(text):

@@ -162,10 +162,13 @@ def _best(cue: Cue) -> int:
     return max(cue.weights, key=lambda p: (cue.weights[p], -p))
 
 
-def _members(cues: list[Cue], numbers: Sequence[int]) -> list[list[Cue]]:
+def _members(
+    text: str, cues: list[Cue], numbers: Sequence[int], index: ContactIndex
+) -> list[list[Cue]]:
     """The cues of each contact a piece explains: one list for a piece about one
     contact, several for "Contacts 4, 5 et 6" or "Pour Mme Moreau, M. Bertrand
-    et Julie Petit"."""
+    et Julie Petit", and one for each namesake a group tells apart ("Pour Mme Le
+    Goff (Brest), M. Roche et Mme Le Goff (Paris)")."""
     listed = [c for c in cues if c.kind == NUMBER]
     if len(numbers) >= 2 and len(listed) >= 2:
         return [[c] for c in sorted(listed, key=_best)]
@@ -176,14 +179,21 @@ def _members(cues: list[Cue], numbers: Sequence[int]) -> list[list[Cue]]:
     if len(by_best) < 2:
         return [cues]
     others = [c for c in cues if c.kind not in (REF, NAME, NUMBER)]
-    members = []
+    mentions = [c.weights for c in index.name_mentions(text)]
+    members: list[list[Cue]] = []
     for best in sorted(by_best):
         own = by_best[best]
         candidates = {p for cue in own for p in cue.weights}
         # A namesake is told apart by the piece's other cues ("M. Giraud (Dijon)"),
         # when they separate the name's candidates.
         telling = [o for o in others if len({o.weights.get(p, 0.0) > 0 for p in candidates}) == 2]
-        members.append(own + telling)
+        written = sum(1 for weights in mentions if any(weights == c.weights for c in own))
+        told = {frozenset(p for p in candidates if o.weights.get(p, 0.0) > 0) for o in telling}
+        if written >= 2 and len(told) >= 2:
+            # The name written once for each of them, each with what tells it apart.
+            members.extend(own + [o] for o in telling[:written])
+        else:
+            members.append(own + telling)
     return members
 
 
@@ -192,7 +202,7 @@ def _rows(pieces: Sequence[Segment], index: ContactIndex) -> list[_Row]:
     group = 0
     for piece in pieces:
         for text, cues in _chunks(piece, index):
-            for member in _members(cues, piece.numbers):
+            for member in _members(text, cues, piece.numbers, index):
                 rows.append(_Row(text, member, group, piece.uncertain))
             group += 1
     return rows

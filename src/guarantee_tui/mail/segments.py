@@ -60,6 +60,8 @@ _LABEL: Final = re.compile(
 # "... (Mme Moreau)": the label after the explanation.
 _TRAILING_LABEL: Final = re.compile(r"\(\s*[^\s()](?:[^()]|\([^()]{0,30}\)){0,58}\)\s*[.!]?\s*$")
 _SENTENCE_END: Final = re.compile(r"[.!?…:;)»\"'”]\s*$")
+# Where a label ends and its explanation starts ("Mme Moreau : ", "Mme Moreau – ").
+_LABEL_END: Final = re.compile(r"\s?:\s|\s[–—-]\s")
 _WRAP_WIDTH: Final = 60
 # Lines cut by a mail program: at most this long, and often at least that long.
 _WRAP_LIMIT: Final = 80
@@ -185,6 +187,18 @@ def _paragraph_lines(block: list[str], width: int | None) -> list[_Piece]:
             # A label cut by the line's end ("... (M." / "Bertrand)") goes on.
             unclosed = bool(pieces) and _open_parenthesis(pieces[-1])
             goes_on = open_piece and (width is None or full(previous, line) or unclosed)
+            if (
+                starts
+                and goes_on
+                and width is not None
+                and full(previous, line)
+                and not _SENTENCE_END.search(previous)
+                and not _LABEL_END.search(" ".join(pieces[-1]))
+            ):
+                # A label the mail program cut in two ("Pour Mme Roche, M. Petit et
+                # Julie" / "Brunet : ..."): the line goes on with the label's end,
+                # which only looks like a label of its own.
+                starts = False
             if goes_on and unclosed:
                 ends = bool(_TRAILING_LABEL.search(" ".join([*pieces[-1], line])))
             elif (
