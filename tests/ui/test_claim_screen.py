@@ -97,7 +97,7 @@ async def test_a_reopened_claim_shows_who_reopened_it_when_and_why(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_claim(pilot)  # CL-DONE-PT is open again, the oldest
         assert claim_ref(app) == "CL-DONE-PT"
-        assert "Reopened by Sofia on 1 Jun 2026 at 11:00: The job was won after the claim" in (
+        assert "Reopened by Sofia on 1 Jun 2026 at 11:00 (Lisbon time): The job was won after the claim" in (
             flat(visible_text(app))
         )
 
@@ -118,7 +118,7 @@ async def test_a_note_on_the_claim_is_shown_logged_and_never_in_the_letter(
         assert showing(app, ClaimScreen)
         shown = visible_text(app)
         assert "Notes (internal, never in a letter):" in shown
-        assert "Ana · 1 Jun 2026 at 14:00: Called: he sends the review Monday" in shown
+        assert "Ana · 1 Jun 2026 at 14:00 (Paris time): Called: he sends the review Monday" in shown
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -215,5 +215,5 @@ async def test_the_letter_is_copied_with_y(make_app: MakeApp) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.clipboard == screen.decision.letter_text
-        assert "240 crédits" in app.clipboard
+        assert "240\xa0crédits" in app.clipboard
         assert any("is copied" in n for n in notices(app))

@@ -77,7 +77,7 @@ async def test_all_twenty_explanations_at_a_glance_and_the_highlighted_in_full(
         rows = [line for line in shown.splitlines() if "Called the client of H-L-" in line]
         # The other 19, each whole (39 characters), beside the delay and the flags.
         assert len(rows) == 19
-        assert all("no answer." in row and "2 h" in row for row in rows)
+        assert all("no answer." in row and "2\xa0h" in row for row in rows)
         # The first row shows at least the first 60 characters of its long explanation.
         first = next(line for line in shown.splitlines() if line.startswith(" 1 "))
         assert flat(HOSTILE_TEXT)[:60] in first

@@ -31,6 +31,7 @@ from tests.builders import AT
 from tests.mail.helpers import raw
 from tests.ui.conftest import settle
 from tests.ui.intake_mails import PROFESSIONAL, add_waiting_mails
+from tests.ui.test_workspace import visible_text
 
 MakeApp = Callable[..., GuaranteeApp]
 
@@ -243,6 +244,10 @@ async def test_an_automatic_answer_is_set_aside_with_a_reason(
         listed = _shown(app)
         assert isinstance(listed, IntakeScreen)
         assert ids["out_of_office"] not in {r.id for r in listed.rows}
+        # The log reads it as a message set aside, not as a claim taken in.
+        await pilot.press("l")
+        await settle(pilot)
+        assert "message mis de côté" in visible_text(app)
     engine = make_engine(ui_db)
     try:
         entry = [e for e in log_service.iter_all(engine) if e.action == "intake"][-1]

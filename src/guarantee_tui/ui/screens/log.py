@@ -371,7 +371,7 @@ class LogScreen(AppScreen):
                 tr.number(e.seq),
                 entry_moment(e, tr),
                 e.agent,
-                log_action_label(e.action, tr),
+                log_action_label(e.action, tr, e.details),
                 e.claim_ref or "",
                 e.market or "",
                 tr.number(e.refund_credits) if e.refund_credits is not None else "",

@@ -70,7 +70,7 @@ def render_entry(entry: Entry, tr: Translator) -> RenderableType:
         tr(
             "Entry {seq}: {action}",
             seq=tr.number(entry.seq),
-            action=log_action_label(entry.action, tr),
+            action=log_action_label(entry.action, tr, entry.details),
         ),
         style="bold",
     )
@@ -393,12 +393,12 @@ class LogEntryScreen(AppScreen):
                 return tr(
                     "Entry {seq} ({action}) is not a decision: there is nothing to reopen.",
                     seq=tr.number(entry.seq),
-                    action=log_action_label(entry.action, tr),
+                    action=log_action_label(entry.action, tr, entry.details),
                 )
             return tr(
                 "Entry {seq} ({action}) is not a decision: there is nothing to review.",
                 seq=tr.number(entry.seq),
-                action=log_action_label(entry.action, tr),
+                action=log_action_label(entry.action, tr, entry.details),
             )
         if action == "reopen":
             current = loaded.current

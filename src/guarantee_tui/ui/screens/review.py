@@ -113,7 +113,7 @@ class ReviewScreen(AppScreen):
                 str(e.seq),
                 entry_moment(e, tr),
                 data_text(e.agent),
-                log_action_label(e.action, tr),
+                log_action_label(e.action, tr, e.details),
                 data_text(e.claim_ref),
                 verdict,
                 key=str(e.seq),
