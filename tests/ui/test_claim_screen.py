@@ -97,9 +97,10 @@ async def test_a_reopened_claim_shows_who_reopened_it_when_and_why(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_claim(pilot)  # CL-DONE-PT is open again, the oldest
         assert claim_ref(app) == "CL-DONE-PT"
-        assert "Reopened by Sofia on 1 Jun 2026 at 11:00 (Lisbon time): The job was won after the claim" in (
-            flat(visible_text(app))
-        )
+        assert (
+            "Reopened by Sofia on 1 Jun 2026 at 11:00 (Lisbon time): "
+            "The job was won after the claim"
+        ) in flat(visible_text(app))
 
 
 async def test_a_note_on_the_claim_is_shown_logged_and_never_in_the_letter(
