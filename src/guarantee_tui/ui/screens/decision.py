@@ -205,9 +205,9 @@ class DecisionScreen(AppModal[Outcome | None]):
             self.action_confirm()
 
     def _stale(self) -> bool:
-        """Whether the reason or the message changed since the draft (the letter
-        shows the message; a decision may need it)."""
-        return self.draft is not None and self._texts() != self._drafted_texts
+        """Whether the message changed since the draft (the letter shows it; a
+        decision may need it). The reason never reaches the draft."""
+        return self.draft is not None and self._texts()[1] != self._drafted_texts[1]
 
     def _prefill(self, draft: Draft) -> None:
         tr = self.tr
@@ -303,6 +303,10 @@ class DecisionScreen(AppModal[Outcome | None]):
     @on(TextArea.Changed, "#decision-message")
     def _texts_changed(self) -> None:
         self._update_confirm()
+        if self.draft is not None and not self._stale():
+            # The reason alone changed (typed, or prefilled from the draft): the
+            # draft and its letter stay what they are.
+            return
         if self._timer is not None:
             self._timer.stop()
         # The letter shows the message, and whether the action is allowed may
