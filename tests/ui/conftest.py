@@ -16,7 +16,7 @@ from sqlalchemy import text
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 from textual.timer import Timer, TimerCallback
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled, WorkerState
 
 from guarantee_tui.config import Settings
@@ -181,8 +181,11 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         if not any(w.state in BUSY and w.group not in LIFELONG for w in pilot.app.workers):
             break
         await wait_for_workers(pilot)
+    # A blinking cursor is drawn or not by the clock: snapshots hold it still.
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
