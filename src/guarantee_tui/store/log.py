@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
@@ -270,36 +270,31 @@ class LogFilter:
 
 
 def _where(f: LogFilter) -> list[Any]:
-    conditions: list[Any] = []
-    if f.start is not None:
-        conditions.append(LogEntry.at >= f.start)
-    if f.end is not None:
-        conditions.append(LogEntry.at < f.end)
-    if f.agents:
-        conditions.append(LogEntry.agent.in_(sorted(f.agents)))
-    if f.markets:
-        conditions.append(LogEntry.market.in_(sorted(f.markets)))
-    if f.actions:
-        conditions.append(LogEntry.action.in_(sorted(f.actions)))
-    if f.claim_ref is not None:
-        conditions.append(LogEntry.claim_ref == f.claim_ref)
-    return conditions
+    return _where_on(LogEntry, f)
 
 
-def count_entries(conn: Connection, f: LogFilter) -> int:
+def _count(conn: Connection, conditions: list[Any]) -> int:
     stmt = select(func.count()).select_from(LogEntry)
-    for condition in _where(f):
+    for condition in conditions:
         stmt = stmt.where(condition)
     return int(conn.execute(stmt).scalar_one())
 
 
-def page_entries(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
-    """Newest first."""
+def _page(conn: Connection, conditions: list[Any], offset: int, limit: int) -> list[Entry]:
     stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
-    for condition in _where(f):
+    for condition in conditions:
         stmt = stmt.where(condition)
     rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
     return [_row_to_entry(row) for row in rows.mappings()]
+
+
+def count_entries(conn: Connection, f: LogFilter) -> int:
+    return _count(conn, _where(f))
+
+
+def page_entries(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
+    """Newest first."""
+    return _page(conn, _where(f), offset, limit)
 
 
 def filtered_entries(conn: Connection, f: LogFilter, *, batch_size: int = 2000) -> Iterator[Entry]:
@@ -432,17 +427,11 @@ def _folded_mark(f: LogFilter) -> Any:
 def replace_actions(f: LogFilter) -> LogFilter:
     """`f` for the decision a mark leads to: only decisions the filter shows."""
     wanted = frozenset(_DECISION_ACTIONS) & f.actions if f.actions else frozenset()
-    return LogFilter(
-        start=f.start,
-        end=f.end,
-        agents=f.agents,
-        markets=f.markets,
-        actions=wanted or frozenset(_DECISION_ACTIONS),
-        claim_ref=f.claim_ref,
-    )
+    return replace(f, actions=wanted or frozenset(_DECISION_ACTIONS))
 
 
 def _where_on(c: Any, f: LogFilter) -> list[Any]:
+    """`f` as conditions on the columns of `c`: the log's table, or an alias of it."""
     conditions: list[Any] = []
     if f.start is not None:
         conditions.append(c.at >= f.start)
@@ -468,19 +457,12 @@ def _top_level(f: LogFilter) -> list[Any]:
 
 def count_top_level(conn: Connection, f: LogFilter) -> int:
     """How many rows the grouped log has: entries, less the marks folded under a decision."""
-    stmt = select(func.count()).select_from(LogEntry)
-    for condition in _top_level(f):
-        stmt = stmt.where(condition)
-    return int(conn.execute(stmt).scalar_one())
+    return _count(conn, _top_level(f))
 
 
 def page_top_level(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
     """Newest first, the folded marks left out."""
-    stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
-    for condition in _top_level(f):
-        stmt = stmt.where(condition)
-    rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
-    return [_row_to_entry(row) for row in rows.mappings()]
+    return _page(conn, _top_level(f), offset, limit)
 
 
 @dataclass(frozen=True, slots=True)
