@@ -52,6 +52,7 @@ from guarantee_tui.services.intake import (
     create_claim,
     submitted_at,
 )
+from guarantee_tui.services.phone import UnknownProfessional
 from guarantee_tui.services.verdicts import refresh_claims
 from guarantee_tui.store import intake as store
 from guarantee_tui.store.intake import WAITING, ProfessionalRow, StoredMessage, WaitingRow
@@ -101,15 +102,6 @@ class UnknownMessage(UserError):
 
     def describe(self, tr: Translator) -> str:
         return tr("No intake message {number}.", number=tr.number(self.intake_id))
-
-
-class UnknownProfessional(UserError):
-    def __init__(self, ref: str) -> None:
-        super().__init__(ref)
-        self.ref = ref
-
-    def describe(self, tr: Translator) -> str:
-        return tr("No professional with ref {ref}.", ref=self.ref)
 
 
 class NoProfessional(UserError):
