@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from textual import events
 from textual.pilot import Pilot
 
 from guarantee_tui.config import Settings
@@ -70,8 +71,16 @@ class Counter:
         await settle(self.pilot)
 
     async def note(self, text: str) -> None:
+        """The first note typed key by key, the others pasted: what is written
+        counts, not how (and 300 keys cost half a minute of rendering)."""
         self.notes += 1
-        await self.pilot.press(*text)
+        if self.notes == 1:
+            await self.pilot.press(*text)
+            return
+        focused = self.pilot.app.focused
+        assert focused is not None
+        focused.post_message(events.Paste(text))
+        await self.pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
