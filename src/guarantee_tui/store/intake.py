@@ -10,7 +10,7 @@ guarantee's first 20 contacts in purchase order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Final
 
@@ -288,30 +288,15 @@ class NewMatch:
     change: str
 
 
+def _columns(message: NewMessage) -> dict[str, object]:
+    """The message's fields, by the name of their column (one home: the dataclass)."""
+    return {f.name: getattr(message, f.name) for f in fields(NewMessage)}
+
+
 def add_message(conn: Connection, message: NewMessage, matches: Sequence[NewMatch]) -> int:
-    m = message
     intake_id = int(
         conn.execute(
-            insert(IntakeMessage)
-            .values(
-                message_id=m.message_id,
-                received_at=m.received_at,
-                sent_at=m.sent_at,
-                sender=m.sender,
-                forwarded_by=m.forwarded_by,
-                subject=m.subject,
-                source=m.source,
-                status=m.status,
-                reason=m.reason,
-                professional_id=m.professional_id,
-                claim_id=m.claim_id,
-                agent=m.agent,
-                text=m.text,
-                unmatched=m.unmatched,
-                attachments=m.attachments,
-                raw=m.raw,
-            )
-            .returning(IntakeMessage.id)
+            insert(IntakeMessage).values(**_columns(message)).returning(IntakeMessage.id)
         ).scalar_one()
     )
     if matches:
@@ -428,26 +413,10 @@ def waiting(conn: Connection, limit: int = 500) -> list[WaitingRow]:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredMessage:
-    """An intake message as recorded, for an agent to answer."""
+class StoredMessage(NewMessage):
+    """An intake message as recorded, for an agent to answer: what was added, and its id."""
 
     id: int
-    message_id: str
-    received_at: datetime
-    sent_at: datetime | None
-    sender: str
-    forwarded_by: str | None
-    subject: str
-    source: str
-    status: str
-    reason: str | None
-    professional_id: int | None
-    claim_id: int | None
-    agent: str
-    text: str
-    unmatched: str  # JSON
-    attachments: str  # JSON
-    raw: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,23 +433,7 @@ def stored_message(conn: Connection, intake_id: int, *, lock: bool = False) -> S
     """The message `intake_id`; `lock`: its row locked until the transaction ends
     (PostgreSQL; SQLite's write transaction holds the whole database)."""
     query = select(
-        IntakeMessage.id,
-        IntakeMessage.message_id,
-        IntakeMessage.received_at,
-        IntakeMessage.sent_at,
-        IntakeMessage.sender,
-        IntakeMessage.forwarded_by,
-        IntakeMessage.subject,
-        IntakeMessage.source,
-        IntakeMessage.status,
-        IntakeMessage.reason,
-        IntakeMessage.professional_id,
-        IntakeMessage.claim_id,
-        IntakeMessage.agent,
-        IntakeMessage.text,
-        IntakeMessage.unmatched,
-        IntakeMessage.attachments,
-        IntakeMessage.raw,
+        *(getattr(IntakeMessage, f.name) for f in fields(NewMessage)), IntakeMessage.id
     ).where(IntakeMessage.id == intake_id)
     if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
