@@ -18,7 +18,8 @@ the screen before the next key.
 
 `contacts` presses `c` on a settled claim screen and waits for the contacts
 screen painted with its table and detail, then goes back to the queue, moves
-on and opens the next claim, as `claim` does.
+on and opens the next claim, as `claim` does. Both are one `route`: keys
+from the queue, the last one timed.
 """
 
 from __future__ import annotations
@@ -93,29 +94,42 @@ def bare() -> list[float]:
     return timings.times
 
 
-def claim(db: str) -> list[float]:
+def _ready(screen: Screen[Any]) -> bool:
+    """The queue with its rows, or a screen with its data: what a person would read."""
+    from guarantee_tui.ui.widgets.lazy_table import LazyTable
+
+    if type(screen).__name__ == "QueueScreen":
+        tables = screen.query(LazyTable)
+        return bool(tables) and tables.first().cursor is not None
+    return getattr(screen, "view", None) is not None
+
+
+def route(db: str, keys: list[tuple[str, str]], shown: type[Any], fills: str) -> list[float]:
+    """From the queue, presses `keys` (key, character), each on a settled screen
+    with its data, and times the last: from its press to the first time a
+    `shown` screen's `fills` method has painted its data. Then back to the
+    queue, a cursor move, and again."""
     from guarantee_tui.cli.app import prepare_process
     from guarantee_tui.config import Settings
     from guarantee_tui.ui.app import GuaranteeApp
-    from guarantee_tui.ui.screens.claim import ClaimScreen
-    from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
     timings = Timings()
-    paint = ClaimScreen._paint
-    painted: weakref.WeakSet[ClaimScreen] = weakref.WeakSet()
+    fill = getattr(shown, fills)
+    painted: weakref.WeakSet[Any] = weakref.WeakSet()
 
-    def claim_paint(self: ClaimScreen) -> None:
-        # The first time a claim screen fills in its data, whichever way it got it.
-        paint(self)
+    def filled(self: Any) -> None:
+        # The first time the screen fills in its data, whichever way it got it.
+        fill(self)
         if self.view is not None and self not in painted:
             painted.add(self)
             self.call_after_refresh(self.app.call_later, measured.painted)
 
-    ClaimScreen._paint = claim_paint  # type: ignore[method-assign]
+    setattr(shown, fills, filled)
 
     class Measured(GuaranteeApp):
         moves = 0
-        waiting = True
+        # The next of `keys` to press; len(keys): the last one pressed, measuring.
+        step = 0
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -127,107 +141,55 @@ def claim(db: str) -> list[float]:
             self.set_interval(POLL_S, self.press_when_settled, name="settled")
 
         def press_when_settled(self) -> None:
-            # On the queue, with its rows, nothing under way for a while.
-            if not self.waiting or type(self.screen).__name__ != "QueueScreen":
+            if self.step >= len(keys):
                 return
-            tables = self.screen.query(LazyTable)
-            if tables and tables.first().cursor is not None and self.quiet.settled(self):
-                self.waiting = False
-                timings.press(self)
+            screen = self.screen
+            # The first key on the queue, each next one on the screen the last opened.
+            if (type(screen).__name__ == "QueueScreen") != (self.step == 0):
+                return
+            if not _ready(screen) or not self.quiet.settled(self):
+                return
+            key, character = keys[self.step]
+            self.step += 1
+            self.quiet.since = None
+            if self.step == len(keys):
+                timings.press(self, key, character)
+            else:
+                post_key(self, key, character)
 
         def painted(self) -> None:
             timings.painted()
-            post_key(self, "escape", "\x1b")
             if len(timings.times) >= PRESSES:
                 self.exit()
                 return
+            for _ in keys:
+                post_key(self, "escape", "\x1b")
             # Another claim next time, as an agent going down the queue would.
             self.moves += 1
             for _ in range(self.moves % 3):
                 self.call_later(post_key, self, "j", "j")
             self.quiet.since = None
-            self.waiting = True
+            self.step = 0
 
     measured = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
     # As `guarantee-tui` runs it.
     prepare_process()
     measured.run(headless=True, size=(120, 40))
     if measured.return_code:
-        raise SystemExit("no claim painted before the deadline")
+        raise SystemExit(f"no {shown.__name__} painted before the deadline")
     return timings.times
+
+
+def claim(db: str) -> list[float]:
+    from guarantee_tui.ui.screens.claim import ClaimScreen
+
+    return route(db, [("enter", "\r")], ClaimScreen, "_paint")
 
 
 def contacts(db: str) -> list[float]:
-    from guarantee_tui.cli.app import prepare_process
-    from guarantee_tui.config import Settings
-    from guarantee_tui.ui.app import GuaranteeApp
-    from guarantee_tui.ui.screens.claim import ClaimScreen
     from guarantee_tui.ui.screens.contacts import ContactsScreen
-    from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
-    timings = Timings()
-    fill = ContactsScreen._fill
-    painted: weakref.WeakSet[ContactsScreen] = weakref.WeakSet()
-
-    def contacts_fill(self: ContactsScreen) -> None:
-        # The first time a contacts screen fills in its data, whichever way it got it.
-        fill(self)
-        if self.view is not None and self not in painted:
-            painted.add(self)
-            self.call_after_refresh(self.app.call_later, measured.painted)
-
-    ContactsScreen._fill = contacts_fill  # type: ignore[method-assign]
-
-    class Measured(GuaranteeApp):
-        moves = 0
-        # queue: Enter when settled; claim: `c` when settled; pressed: measuring.
-        state = "queue"
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.quiet = Quiet()
-
-        async def on_mount(self) -> None:
-            self.set_timer(DEADLINE_S, lambda: self.exit(return_code=1))
-            self.set_interval(POLL_S, self.press_when_settled, name="settled")
-
-        def press_when_settled(self) -> None:
-            screen = self.screen
-            if self.state == "queue" and type(screen).__name__ == "QueueScreen":
-                tables = screen.query(LazyTable)
-                if tables and tables.first().cursor is not None and self.quiet.settled(self):
-                    self.state = "claim"
-                    self.quiet.since = None
-                    post_key(self, "enter", "\r")
-            elif (
-                self.state == "claim"
-                and isinstance(screen, ClaimScreen)
-                and screen.view is not None
-                and self.quiet.settled(self)
-            ):
-                self.state = "pressed"
-                timings.press(self, "c", "c")
-
-        def painted(self) -> None:
-            timings.painted()
-            if len(timings.times) >= PRESSES:
-                self.exit()
-                return
-            post_key(self, "escape", "\x1b")
-            post_key(self, "escape", "\x1b")
-            # Another claim next time, as an agent going down the queue would.
-            self.moves += 1
-            for _ in range(self.moves % 3):
-                self.call_later(post_key, self, "j", "j")
-            self.quiet.since = None
-            self.state = "queue"
-
-    measured = Measured(Settings(db=db, lang="en", agent="Sofia Martins"))
-    prepare_process()
-    measured.run(headless=True, size=(120, 40))
-    if measured.return_code:
-        raise SystemExit("no contacts painted before the deadline")
-    return timings.times
+    return route(db, [("enter", "\r"), ("c", "c")], ContactsScreen, "_fill")
 
 
 def main(argv: list[str]) -> int:
