@@ -4,27 +4,31 @@ state, in French and Portuguese, small and large."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, RadioSet, SelectionList
+from textual.widgets import Button, DataTable, RadioSet, SelectionList
 
 from guarantee_tui.config import Settings
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.base import AppScreen
 from guarantee_tui.ui.screens.call_note import CallNoteScreen
 from guarantee_tui.ui.screens.claim import ClaimScreen, open_claim
+from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.decision import DecisionScreen
 from guarantee_tui.ui.screens.help import HelpScreen
+from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen
 from guarantee_tui.ui.theme import ANSI_DARK, THEME
 from guarantee_tui.ui.widgets.lazy_table import LazyTable
 from tests.builders import AT
 from tests.ui.conftest import settle, until
 from tests.ui.contrast import AA, Cell, is_text, painted, ratio, within
+from tests.ui.log_data import marks_then_decision
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -111,7 +115,10 @@ async def test_every_state_is_readable_and_not_by_colour_alone(
             cursor_y = table.region.y + 1 + table.cursor_row - int(table.scroll_offset.y)
             text = [c for c in rows if is_text(c.char) and c.y > table.region.y]
             assert all(c.bold for c in text if c.y == cursor_y)
-            assert not any(c.bold for c in text if c.y != cursor_y)
+            # Other rows may make a word bold (an open claim's status), never the row.
+            others = {c.y for c in text if c.y != cursor_y}
+            assert others
+            assert not any(all(c.bold for c in text if c.y == y) for y in others)
         await open_at(pilot, "CL-REJ-FR")
         seen["claim"] = unreadable(painted(app), [])
 
@@ -182,3 +189,93 @@ async def test_the_header_closed_and_open_is_readable(ui_db: str, size: tuple[in
             assert app.theme == THEME.name and app.ansi_theme_dark is ANSI_DARK
             header = [c for c in painted(app) if c.y == 0]
             assert unreadable(header, []) == []
+
+
+def table_rows(app: GuaranteeApp, table: LazyTable | DataTable[object]) -> dict[int, list[Cell]]:
+    """The text cells of `table`'s rows on screen, as painted, by row index."""
+    top = table.region.y + 1 - int(table.scroll_offset.y)  # under the header
+    rows: dict[int, list[Cell]] = {}
+    for c in within(painted(app), table.region):
+        if c.y > table.region.y and is_text(c.char):
+            rows.setdefault(c.y - top, []).append(c)
+    return rows
+
+
+def coloured(row: list[Cell]) -> list[Cell]:
+    """The cells of a row painted in a colour of their own: not the row's own
+    text colour (its most common)."""
+    if not row:
+        return []
+    common = Counter(c.fg for c in row).most_common(1)[0][0]
+    return [c for c in row if c.fg != common]
+
+
+async def walk(pilot: Pilot[None], table: LazyTable | DataTable[object]) -> tuple[list[str], int]:
+    """Moves the cursor down every row, the table focused, then once more not
+    focused, measuring the whole table each time: what it painted under AA,
+    and how many cells of a colour of their own the cursor went over (as
+    painted off the cursor, the row before it came)."""
+    app = pilot.app
+    assert isinstance(app, GuaranteeApp)
+    table.focus()
+    await settle(pilot)
+    low: list[str] = []
+    went_over = 0
+    for i in range(table.row_count):
+        if i:
+            await pilot.press("down")
+            await settle(pilot)
+        assert table.cursor_row == i
+        rows = table_rows(app, table)
+        assert rows.get(i), "the cursor's row is painted"
+        low += unreadable([c for row in rows.values() for c in row], [])
+        went_over += len(coloured(rows.get(i + 1, [])))
+    app.screen.set_focus(None)
+    await settle(pilot)
+    low += unreadable([c for row in table_rows(app, table).values() for c in row], [])
+    return low, went_over
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+async def test_coloured_text_under_each_tables_cursor_is_readable(
+    make_app: Callable[..., GuaranteeApp], ui_db: str, lang: str, size: tuple[int, int]
+) -> None:
+    """Each table's rows coloured by state (red "no" or "never", a suspended
+    profile; green, yellow, dimmed text), measured with the cursor on each row,
+    focused and not: the row under the cursor at AA as well as the others.
+    The cursor's blue under the theme's red measured 3.2:1, under dimmed text
+    3.4:1 (ui/widgets/lazy_table.py)."""
+    # CL-PEND-PT's 20 explanations marked, then the claim suspended: the log has
+    # rows, the phone desk a suspended profile (red, and said in words).
+    marks_then_decision(ui_db)
+    app = make_app(lang)
+    seen: dict[str, list[str]] = {}
+    colours: dict[str, int] = {}
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        queue = app.screen.query_one(LazyTable)
+        seen["queue"], colours["queue"] = await walk(pilot, queue)
+        screen = await open_at(pilot, "CL-PEND-PT")
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, ContactsScreen), "the contacts")
+        await settle(pilot)
+        contacts = app.screen.query_one(DataTable)
+        seen["contacts"], colours["contacts"] = await walk(pilot, contacts)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the claim")
+        await pilot.press("l")
+        await until(pilot, lambda: isinstance(app.screen, LogScreen), "the log")
+        await settle(pilot)
+        log = app.screen.query_one(LazyTable)
+        seen["log"], colours["log"] = await walk(pilot, log)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PhoneScreen), "the desk")
+        # Martin & Fils Plomberie SARL, then Construções Silva, suspended above.
+        await pilot.press("s")
+        await until(pilot, lambda: app.screen.query_one(LazyTable).row_count == 2, "two results")
+        await settle(pilot)
+        phone = app.screen.query_one(LazyTable)
+        seen["phone"], colours["phone"] = await walk(pilot, phone)
+    assert all(colours.values()), colours  # the cursor went over coloured text
+    assert seen == {k: [] for k in seen}

@@ -76,3 +76,39 @@ async def test_a_wide_terminal_shows_every_key_and_narrowing_it_leaves_some_out(
         await pilot.resize_terminal(200, 40)
         await settle(pilot)
         assert footer_actions(app) == wide
+
+
+@pytest.mark.parametrize("lang", ["fr", "pt"])
+async def test_at_80_columns_a_decided_claim_shows_its_decision_key_not_approve_reject_suspend(
+    make_app: MakeApp, lang: str
+) -> None:
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_claim(app, pilot)
+        # An open claim: the decisions come first.
+        open_keys = footer_actions(app)
+        assert {"decide('approve')", "decide('reject')", "decide('suspend')"} <= set(open_keys)
+        assert "letter" not in open_keys
+        await pilot.press("escape", "t")  # every claim, the decided one too
+        await settle(pilot)
+        await pilot.press("slash", *"CL-DONE-PT", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ClaimScreen), "the claim screen")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClaimScreen) and screen.claim_ref == "CL-DONE-PT"
+        # Decided: the decision as recorded is shown, approve/reject/suspend are not.
+        decided_keys = footer_actions(app)
+        assert "letter" in decided_keys
+        assert not any(action.startswith("decide") for action in decided_keys)
+        assert footer_width(app) <= 80
+        # Still, each answers with why it does nothing.
+        for key in "ars":
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ClaimScreen)
+            messages = [n.message for n in app._notifications]
+            assert len(messages) == 1 and "CL-DONE-PT" in messages[0]
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, ClaimScreen)  # the decision as recorded

@@ -185,6 +185,22 @@ def not_now(screen: Screen[Any], key: str) -> Binding | None:
     return active.binding
 
 
+def hidden_now(screen: Screen[Any], key: str) -> Binding | None:
+    """The screen's own binding of `key` (after the user's keymap) when its
+    `check_action` hides it now (False: not shown, not run) and no other
+    binding answers the key: Textual ignores such a key, and the screen may
+    say why instead. One binding per key, shown when it matters, still
+    answering when it does not (a decision key on a decided claim)."""
+    # A key bound on the screen and missing from its active bindings is hidden.
+    if key in screen.active_bindings:
+        return None
+    # As Textual dispatches: the node's bindings, then the app's keymap (both
+    # private: tests/ui/test_textual_canaries.py).
+    bindings = screen._bindings.copy()
+    bindings.apply_keymap(screen.app._keymap)
+    return next((b for b in bindings.key_to_bindings.get(key, ()) if is_ours(screen, b)), None)
+
+
 # --- the user's keymap ----------------------------------------------------
 
 

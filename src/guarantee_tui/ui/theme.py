@@ -8,7 +8,13 @@ their text fell under WCAG AA contrast (4.5:1) on the app's backgrounds.
 - The ANSI colours Rich styles name ("red" for a failed condition, "blue",
   "bright_black"): Monokai's red #f4005f gave 4.5:1 at best and 3.3:1 on a
   panel and 3.7:1 on the header; the ones below give at least 4.5:1 on the
-  backgrounds the app paints them on (not on the cursor's blue).
+  backgrounds the app paints them on. Not on the cursor's blue (red 3.2:1):
+  a table's cursor row is drawn in the cursor's own colours (5.8:1), the
+  colours of its cells left out and its marks and words kept
+  (ui/widgets/lazy_table.py; Textual's DataTable does the same). Darkening
+  the cursor instead would take it from 2.6:1 against the background to
+  1.5:1 for grey text to reach 4.5:1 on it (dimmed text would still fall
+  short), and the cursor would hardly show.
 
 tests/ui/test_contrast.py measures what is painted, state by state.
 """

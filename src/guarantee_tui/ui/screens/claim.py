@@ -51,7 +51,7 @@ from guarantee_tui.services.effect_view import EffectView
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since_phrase
-from guarantee_tui.ui.bindings import not_now
+from guarantee_tui.ui.bindings import hidden_now
 from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
 from guarantee_tui.ui.widgets.claim_reviews import ClaimReviews
@@ -508,7 +508,12 @@ class ClaimScreen(HeldClaimScreen):
         if action in ("decide", "contacts"):
             if view is None:
                 return None
-            if action == "decide" and (view.status != "open" or self.held_by_other):
+            if action == "decide" and view.status != "open":
+                # Hidden rather than shown disabled: on a decided claim the footer's
+                # room goes to what still applies (d, the decision), and at 80
+                # columns a/r/s pushed it out. Pressed, they still say why (on_key).
+                return False
+            if action == "decide" and self.held_by_other:
                 return None
         if action == "letter":
             return view is not None and view.decision is not None
@@ -524,9 +529,9 @@ class ClaimScreen(HeldClaimScreen):
         return super().check_action(action, parameters)
 
     def on_key(self, event: events.Key) -> None:
-        # A decision key on a decided claim: say why nothing happens (a claim
-        # someone else holds is said by HeldClaimScreen).
-        binding = not_now(self, event.key)
+        # A decision key on a decided claim, hidden (check_action): say why
+        # nothing happens (a claim someone else holds is said by HeldClaimScreen).
+        binding = hidden_now(self, event.key)
         view = self.view
         if binding is None or view is None or view.status == "open":
             return

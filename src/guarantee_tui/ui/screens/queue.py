@@ -172,7 +172,7 @@ class QueueScreen(AppScreen):
         yield TopBar()
         yield Input(id="queue-filter")
         yield Static(id="queue-summary")
-        yield LazyTable(self._columns(), page_size=PAGE_SIZE, id="queue-table", cursor_plain=True)
+        yield LazyTable(self._columns(), page_size=PAGE_SIZE, id="queue-table")
         yield AppFooter()
 
     def _columns(self) -> list[Column]:
