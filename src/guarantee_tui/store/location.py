@@ -14,7 +14,7 @@ ENV_VAR: Final = "GUARANTEE_TUI_DB"
 DEFAULT_DATABASE: Final = "sample.db"
 # The newest migration; a test keeps it equal to the migration scripts' head
 # so that opening a database needs no scan of the scripts.
-SCHEMA_REVISION: Final = "0011_claim_notes"
+SCHEMA_REVISION: Final = "0012_log_claim_index"
 
 
 def database_setting(value: str | None = None) -> str:

@@ -455,9 +455,71 @@ def _top_level(f: LogFilter) -> list[Any]:
     return conditions
 
 
+def _folded_count(f: LogFilter, after: int | None = None) -> Any:
+    """How many marks `_folded_mark` folds under `f` (those after seq `after`
+    if given), as a scalar subquery.
+
+    Counted from the decisions rather than tested mark by mark (searches of
+    the claim's entries for each mark, several times slower): a decision the
+    filter shows folds the marks it shows between the claim's previous
+    decision (shown or not) and itself, all but the newest. Each mark joins
+    only its next decision, so the join's rows less the decisions joined are
+    the folded marks. The searches by claim read the index on
+    (claim_ref, seq, action) alone (migration 0012).
+    """
+    table = LogEntry.__table__
+    shown = table.alias("decision")
+    before = table.alias("previous_decision")
+    previous = (
+        select(func.max(before.c.seq))
+        .where(
+            before.c.claim_ref == shown.c.claim_ref,
+            before.c.seq < shown.c.seq,
+            before.c.action.in_(_DECISION_ACTIONS),
+        )
+        .correlate(shown)
+        .scalar_subquery()
+    )
+    decision = (
+        select(shown.c.seq, shown.c.claim_ref, func.coalesce(previous, 0).label("previous_seq"))
+        .where(shown.c.claim_ref.is_not(None), *_where_on(shown.c, replace_actions(f)))
+        .subquery("shown_decision")
+    )
+    mark = table.alias("mark")
+    conditions = [mark.c.action.in_(MARKS), *_where_on(mark.c, f)]
+    if after is not None:
+        conditions.append(mark.c.seq > after)
+    joined = decision.join(
+        mark,
+        and_(
+            mark.c.claim_ref == decision.c.claim_ref,
+            mark.c.seq > decision.c.previous_seq,
+            mark.c.seq < decision.c.seq,
+        ),
+    )
+    return (
+        select(func.count() - func.count(decision.c.seq.distinct()))
+        .select_from(joined)
+        .where(*conditions)
+        .scalar_subquery()
+    )
+
+
+def _count_top_level(conn: Connection, f: LogFilter, after: int | None = None) -> int:
+    """The folded log's rows (after seq `after` if given): as `_count` of
+    `_top_level(f)`, in one pass over the decisions instead of a search per mark."""
+    conditions = _where(f)
+    if after is not None:
+        conditions.append(LogEntry.seq > after)
+    entries = select(func.count()).select_from(LogEntry).where(*conditions).scalar_subquery()
+    if not _grouped(f):
+        return int(conn.execute(select(entries)).scalar_one())
+    return int(conn.execute(select(entries - _folded_count(f, after))).scalar_one())
+
+
 def count_top_level(conn: Connection, f: LogFilter) -> int:
     """How many rows the grouped log has: entries, less the marks folded under a decision."""
-    return _count(conn, _top_level(f))
+    return _count_top_level(conn, f)
 
 
 def page_top_level(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
@@ -552,6 +614,5 @@ def top_level_positions(conn: Connection, f: LogFilter, seqs: Sequence[int]) -> 
     shown = select(LogEntry.seq).where(LogEntry.seq.in_(sorted(seqs)), *conditions)
     found: dict[int, int] = {}
     for seq in conn.execute(shown).scalars():
-        before = select(func.count()).select_from(LogEntry).where(LogEntry.seq > seq, *conditions)
-        found[int(seq)] = int(conn.execute(before).scalar_one())
+        found[int(seq)] = _count_top_level(conn, f, after=int(seq))
     return found

@@ -312,7 +312,7 @@ class LogEntry(Base):
     agent: Mapped[str] = mapped_column(String(100), index=True)
     role: Mapped[str] = mapped_column(String(16))
     action: Mapped[str] = mapped_column(String(32), index=True)
-    claim_ref: Mapped[str | None] = mapped_column(REF, index=True)
+    claim_ref: Mapped[str | None] = mapped_column(REF)
     professional_ref: Mapped[str | None] = mapped_column(REF, index=True)
     market: Mapped[str | None] = mapped_column(String(2))
     letter_language: Mapped[str | None] = mapped_column(String(8))
@@ -330,6 +330,10 @@ class LogEntry(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime(), server_default=database_now()
     )
+
+    # A claim's entries in order, with their action, read from the index alone
+    # (the folded log, the triggers' last decision; migration 0012).
+    __table_args__ = (Index("ix_log_entries_claim_seq_action", "claim_ref", "seq", "action"),)
 
 
 class LogHead(Base):
