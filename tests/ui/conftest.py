@@ -182,10 +182,31 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
             break
         await wait_for_workers(pilot)
     # A blinking cursor is drawn or not by the clock: snapshots hold it still.
-    for box in pilot.app.screen.query(Input):
+    await hold_cursors_still(pilot)
+
+
+async def hold_cursors_still(pilot: Pilot[None]) -> None:
+    """Stops every blinking cursor on the screen, drawn where its box has focus.
+
+    Stopping the blink shows the cursor, but a blink already due can hide it
+    once more, and a text area's cursor changes without a repaint: so once
+    the blink is stopped and the due one let through, the cursor is shown
+    (`_cursor_visible`: both widgets draw it only with the focus) and the box
+    repainted. test_textual_canaries.py checks that attribute is still theirs.
+    """
+    boxes: list[Input | TextArea] = [
+        *pilot.app.screen.query(Input),
+        *pilot.app.screen.query(TextArea),
+    ]
+    if not boxes:
+        return
+    for box in boxes:
         box.cursor_blink = False
-    for area in pilot.app.screen.query(TextArea):
-        area.cursor_blink = False
+    await pilot.pause()
+    for box in boxes:
+        box._cursor_visible = True
+        box.refresh()
+    await pilot.pause()
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:

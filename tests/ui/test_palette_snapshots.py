@@ -38,8 +38,6 @@ def steps(typed: str) -> Callable[[Pilot[None]], Any]:
                 "no match",
             )
         await settle(pilot)
-        for box in app.screen.query("Input"):
-            box.cursor_blink = False  # type: ignore[attr-defined]
 
     return run
 

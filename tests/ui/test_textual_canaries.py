@@ -330,3 +330,19 @@ def test_wrapping_goes_through_the_patterns_ui_typography_replaces(
             f"{where} no longer divides lines through rich._wrap.re_word or "
             f"textual._wrap.re_chunk: revisit ui/typography.py ({lines})"
         )
+
+
+# --- Input/TextArea._cursor_visible (tests/ui/conftest.py hold_cursors_still) ----
+
+
+@pytest.mark.parametrize("widget", ["Input", "TextArea"])
+def test_text_boxes_still_draw_their_cursor_from__cursor_visible(widget: str) -> None:
+    from textual import widgets
+
+    box = getattr(widgets, widget)
+    assert isinstance(getattr(box, "_cursor_visible", None), Reactive), (
+        f"{widget}._cursor_visible is gone: revisit hold_cursors_still in tests/ui/conftest.py"
+    )
+    assert "_cursor_visible" in inspect.getsource(box.render_line), (
+        f"{widget} no longer draws its cursor from _cursor_visible: revisit hold_cursors_still"
+    )
