@@ -11,12 +11,14 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 from sqlalchemy import delete, func, select
+from textual.screen import Screen
 from textual.widgets import Static
 
 from guarantee_tui.services import verification
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Explanation, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens import contacts
 from guarantee_tui.ui.screens.confirm import ConfirmScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.prompt import PromptScreen
@@ -367,3 +369,39 @@ async def test_every_moment_is_on_the_market_clock_and_says_so(
         await pilot.press("down")
         await pilot.pause()
         assert verified in pane_text(app, "#contacts-explanation")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_the_first_frame_painted_is_the_settled_one(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """`c`: the first frame of the contacts screen, as handed to the terminal,
+    already has its top bar, title, table header aligned with its columns, rows
+    and split, as once settled. Apart: the footer, which Textual builds once the
+    screen's keys are known (ui/widgets/footer.py), and the scroll bars' thumbs."""
+    first: list[str] = []
+    display = GuaranteeApp._display
+
+    def watched(app: GuaranteeApp, screen: Screen[object], renderable: object) -> None:
+        display(app, screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and not first and showing(app, ContactsScreen):
+            first.extend(painted(app))
+
+    def painted(app: GuaranteeApp) -> list[str]:
+        thumbs = str.maketrans("▁▂▃▄▅▆▇█", " " * 8)
+        return [line.translate(thumbs) for line in visible_text(app).splitlines()]
+
+    monkeypatch.setattr(GuaranteeApp, "_display", watched)
+    # However busy the machine running the tests, the load is not "slow" here.
+    monkeypatch.setattr(contacts, "SLOW_OPEN", 30.0)
+    app = make_app(lang="fr")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert showing(app, ContactsScreen)
+        settled = painted(app)
+    assert first, "no frame of the contacts screen was painted"
+    assert first[:-1] == settled[:-1]

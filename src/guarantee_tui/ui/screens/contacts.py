@@ -195,8 +195,11 @@ def is_unverified(line: ContactLine) -> bool:
     )
 
 
-# A database slower than this gets the contacts screen at once, loading.
-SLOW_OPEN = 0.15
+# A database slower than this gets the contacts screen at once, loading (its
+# first frame then has no rows, title or table header). At 0.15 s a busy
+# machine took that path one time in four: the wait a person hardly notices
+# (below 1 s) buys a first frame that is the complete one.
+SLOW_OPEN = 0.4
 _opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
 _Loaded = tuple[ClaimView, Holding | None]
 
@@ -255,6 +258,7 @@ class ContactsScreen(HeldClaimScreen):
     ContactsScreen #contacts-detail {
         height: 1fr; min-height: 5; border: round $accent; padding: 0 1;
     }
+    ContactsScreen #contacts-detail.scrolls { scrollbar-gutter: stable; }
     ContactsScreen #contacts-detail-row { height: auto; layout: vertical; }
     ContactsScreen #contacts-facts { margin: 1 0 0 0; }
     ContactsScreen.wide #contacts-detail-row { layout: horizontal; }
@@ -382,7 +386,10 @@ class ContactsScreen(HeldClaimScreen):
         whole, first = needs(width - 4)
         lines = room - frame - whole
         least = min(TABLE_LEAST, every_row)
-        if lines < least:
+        scrolls = lines < least
+        # Its scroll bar's room from the first frame on: the text wraps once, as measured.
+        self.query_one("#contacts-detail", VerticalScroll).set_class(scrolls, "scrolls")
+        if scrolls:
             # Not all of it fits: the explanation first, then as many rows as
             # are left. The detail scrolls: its scroll bar narrows the text.
             whole, first = needs(width - 4 - SCROLLBAR)
