@@ -356,7 +356,9 @@ class ContactsScreen(HeldClaimScreen):
         # Its padding: a cell each side; at most 2 lines.
         title_lines = min(title.get_content_height(self.app.size, self.app.size, width - 2), 2)
         searching = any(s.has_class("shown") for s in self.query("#contacts-search"))
-        room = height - CHROME - title_lines - (3 if searching else 0)
+        # The search box, docked at the bottom as the footer is, covers it: its 3
+        # lines in place of the footer's one.
+        room = height - CHROME - title_lines - (2 if searching else 0)
         every_row = len(view.contacts) + 1
         # The detail's frame and padding: a line above and below, 2 cells each side.
         frame = 2
@@ -556,6 +558,7 @@ class ContactsScreen(HeldClaimScreen):
             event.stop()
             search.remove_class("shown")
             self.table.focus()
+            self._split()  # the box's lines back to the table and the detail
             return
         binding = not_now(self, event.key)
         if binding is None or self.held_by_other:
@@ -647,6 +650,7 @@ class ContactsScreen(HeldClaimScreen):
         search.add_class("shown")
         search.focus()
         search.select_all()
+        self._split()
 
     @on(Input.Changed, "#contacts-search")
     def _search_typed(self, event: Input.Changed) -> None:
