@@ -4,14 +4,21 @@ does nothing."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 
+import pytest
+from rich.console import Console
 from sqlalchemy import delete, func, select
+from textual.screen import Screen
+from textual.widgets import Static
 
 from guarantee_tui.services import verification
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim, Explanation, LogEntry
 from guarantee_tui.ui.app import GuaranteeApp
+from guarantee_tui.ui.screens import contacts
 from guarantee_tui.ui.screens.confirm import ConfirmScreen
 from guarantee_tui.ui.screens.contacts import ContactsScreen
 from guarantee_tui.ui.screens.prompt import PromptScreen
@@ -28,10 +35,29 @@ def flat(text: str) -> str:
 
 def detail_text(app: GuaranteeApp) -> str:
     """The detail pane's text (inside its frame), lines joined as one paragraph."""
+    return flat(" ".join(split(app)[1]))
+
+
+SCROLL_BAR = str.maketrans("", "", "▁▂▃▄▅▆▇█")
+
+
+def split(app: GuaranteeApp) -> tuple[list[int], list[str]]:
+    """The contacts the table shows (their numbers), and the detail's lines
+    inside its frame (scroll bar aside), as painted."""
     lines = visible_text(app).splitlines()
     top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("╭"))
     bottom = next(i for i in range(top + 1, len(lines)) if lines[i].lstrip().startswith("╰"))
-    return flat(" ".join(line.strip().strip("│") for line in lines[top + 1 : bottom]))
+    rows = [int(m.group(1)) for line in lines[:top] if (m := re.match(r" (\d+) ", line))]
+    inside = [line.strip()[1:-1].translate(SCROLL_BAR) for line in lines[top + 1 : bottom]]
+    return rows, inside
+
+
+def pane_text(app: GuaranteeApp, pane: str) -> str:
+    """One half of the detail (the explanation or the facts) at its width, lines joined."""
+    widget = app.screen.query_one(pane, Static)
+    console = Console(width=max(widget.content_size.width, 20), record=True, file=io.StringIO())
+    console.print(widget.content)
+    return flat(console.export_text())
 
 
 def prose(app: GuaranteeApp) -> str:
@@ -101,6 +127,44 @@ async def test_at_80x24_the_explanation_shows_in_full_and_arrows_move_through_th
             await pilot.pause()
             assert f"Called the client of H-L-{n:02d}; no answer." in detail_text(app)
         assert cursor(app) == 19
+
+
+@pytest.mark.parametrize("size", [(100, 30), (112, 32), (90, 28)])
+async def test_between_sizes_the_table_takes_the_lines_the_detail_does_not_need(
+    make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    """Not only at 80x24 and 120x40: while the table hides contacts, the detail
+    has no blank line left under what it says, and the highlighted explanation
+    shows in full, the long one and the short ones."""
+    app = make_app(lang="fr")
+    async with app.run_test(size=size) as pilot:
+        await open_contacts(pilot, "j", "j")  # CL-MARKUP, on H-L-01: long, with flags
+        for n in range(1, 5):
+            rows, detail = split(app)
+            assert n in rows  # the highlighted contact
+            if len(rows) < 20:
+                assert detail[-1].strip(), f"contact {n}: blank lines under the detail"
+            said = flat(" ".join(detail))
+            if n == 1:
+                assert said.count("répondu") == 12
+            else:
+                assert f"Called the client of H-L-{n:02d}; no answer." in said
+            assert "· à vérifier" in said  # the explanation's mark, after its text
+            await pilot.press("down")
+            await pilot.pause()
+        # Back up to the long one: the table gives the lines back, the row stays in view.
+        await pilot.press("G", "g")
+        await pilot.pause()
+        rows, detail = split(app)
+        assert 1 in rows
+        assert flat(" ".join(detail)).count("répondu") == 12
+        # A resize moves the split too.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        rows, detail = split(app)
+        assert 1 in rows
+        assert flat(" ".join(detail)).count("répondu") == 12
+        assert detail[-1].strip()
 
 
 async def test_opens_on_the_first_to_verify_and_n_goes_to_the_next(
@@ -269,3 +333,75 @@ async def test_c_paints_once_complete(make_app: MakeApp) -> None:
         assert screen.table.row_count == 20
         assert "Explanation 1 of 20" in str(screen.query_one("#contacts-explanation").render())
         assert not [w for w in app.workers if w.group.startswith("contacts-")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "bought", "first", "verified"),
+    [
+        (
+            "fr",
+            "acheté le 5 janv. 2026 à 10:00 (heure de Paris)",
+            "premier contact le 5 janv. 2026 à 12:00 (heure de Paris)",
+            "par Bob le 1er juin 2026 à 14:00 (heure de Paris)",
+        ),
+        (
+            "pt",
+            "comprado em 5 de janeiro de 2026, às 10:00 (hora de Paris)",
+            "primeiro contacto em 5 de janeiro de 2026, às 12:00 (hora de Paris)",
+            "por Bob em 1 de junho de 2026, às 14:00 (hora de Paris)",
+        ),
+    ],
+)
+async def test_every_moment_is_on_the_market_clock_and_says_so(
+    make_app: MakeApp, ui_db: str, lang: str, bought: str, first: str, verified: str
+) -> None:
+    """Bought, first contacted, verified: each on the market's clock with the
+    zone named, as everywhere else in the app (i18n.local_moment)."""
+    engine = make_engine(ui_db)
+    verification.mark(engine, "CL-MARKUP", "H-L-02", "truthful", agent="Bob", at=AT)
+    engine.dispose()
+    app = make_app(lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_contacts(pilot, "j", "j")  # CL-MARKUP, on H-L-01: to verify
+        facts = pane_text(app, "#contacts-facts")
+        assert bought in facts
+        assert first in facts
+        await pilot.press("down")
+        await pilot.pause()
+        assert verified in pane_text(app, "#contacts-explanation")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+async def test_the_first_frame_painted_is_the_settled_one(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """`c`: the first frame of the contacts screen, as handed to the terminal,
+    already has its top bar, title, table header aligned with its columns, rows
+    and split, as once settled. Apart: the footer, which Textual builds once the
+    screen's keys are known (ui/widgets/footer.py), and the scroll bars' thumbs."""
+    first: list[str] = []
+    display = GuaranteeApp._display
+
+    def watched(app: GuaranteeApp, screen: Screen[object], renderable: object) -> None:
+        display(app, screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and not first and showing(app, ContactsScreen):
+            first.extend(painted(app))
+
+    def painted(app: GuaranteeApp) -> list[str]:
+        thumbs = str.maketrans("▁▂▃▄▅▆▇█", " " * 8)
+        return [line.translate(thumbs) for line in visible_text(app).splitlines()]
+
+    monkeypatch.setattr(GuaranteeApp, "_display", watched)
+    # However busy the machine running the tests, the load is not "slow" here.
+    monkeypatch.setattr(contacts, "SLOW_OPEN", 30.0)
+    app = make_app(lang="fr")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert showing(app, ContactsScreen)
+        settled = painted(app)
+    assert first, "no frame of the contacts screen was painted"
+    assert first[:-1] == settled[:-1]

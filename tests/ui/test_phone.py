@@ -367,7 +367,7 @@ async def test_a_decided_claim_with_its_letter(desk_app: Callable[..., Guarantee
         shown = card_text(app)
         assert "What to tell the caller, in Portuguese" in shown
         assert "31 de maio de 2026" in shown
-        assert "CL-DONE-PT rejected on 31 May 2026 at 13:00 by Rui" in shown
+        assert "CL-DONE-PT rejected on 31 May 2026 at 13:00 (Lisbon time) by Rui" in shown
         await pilot.press("down", "d")
         await settle(pilot)
         assert showing(app, LetterScreen)
@@ -483,7 +483,48 @@ async def test_the_card_shows_the_last_calls(
         await search(pilot, "w-fr-0001")
         shown = card_text(app)
         assert "Last calls" in shown
-        assert "31 May 2026 14:00 · Rui · complaint — [red]Angry[/red] about a" in shown
+        assert (
+            "31 May 2026 at 14:00 (Paris time) · Rui · complaint — [red]Angry[/red] about" in shown
+        )
+
+
+@pytest.mark.parametrize(
+    ("lang", "decided", "called"),
+    [
+        (
+            "fr",
+            "le 31 mai 2026 à 13:00 (heure de Lisbonne) par Rui",
+            "31 mai 2026 à 14:00 (heure de Paris) · Rui",
+        ),
+        (
+            "pt",
+            "em 31 de maio de 2026, às 13:00 (hora de Lisboa) por Rui",
+            "31 de maio de 2026, às 14:00 (hora de Paris) · Rui",
+        ),
+    ],
+)
+async def test_every_moment_on_the_card_is_on_the_market_clock_and_says_so(
+    desk_app: Callable[..., GuaranteeApp], desk_db: str, lang: str, decided: str, called: str
+) -> None:
+    """A decision and a call are told on the professional's market clock, with
+    the zone named, as everywhere else in the app (i18n.local_moment)."""
+    engine = make_engine(desk_db)
+    phone_service.record_call_note(
+        engine,
+        "W-FR-0001",
+        summary="Asked about a lead",
+        outcome="complaint",
+        agent="Rui",
+        at=AT - timedelta(days=1),
+    )
+    engine.dispose()
+    app = desk_app(lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_desk(pilot)
+        await search(pilot, "ferreira")
+        assert decided in card_text(app)
+        await search(pilot, "w-fr-0001")
+        assert called in card_text(app)
 
 
 async def test_the_desk_follows_the_ui_language(

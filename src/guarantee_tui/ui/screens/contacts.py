@@ -24,11 +24,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
+from textual.css.scalar import Scalar
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
-from guarantee_tui.i18n import N_, Translator
+from guarantee_tui.i18n import N_, Translator, local_moment
 from guarantee_tui.policy import FirstContact, first_contact
 from guarantee_tui.policy.markets import rules_for
 from guarantee_tui.services import claim_view, leases, privacy, verification
@@ -49,9 +50,11 @@ if TYPE_CHECKING:
 
 # From this width the detail puts the explanation beside the facts.
 WIDE = 110
-# From this height the 20 rows show at once, with the detail under them.
-TALL = 36
 SCROLLBAR = 2
+# The table's header and rows it keeps however much the detail would need.
+TABLE_LEAST = 8
+# The top bar and the footer, a line each.
+CHROME = 2
 EXCERPT = 60
 
 _MARKS = {
@@ -112,7 +115,7 @@ def _explanation_block(line: ContactLine, view: ClaimView, tr: Translator) -> Te
             + tr(
                 "by {agent} on {at}",
                 agent=visible(explanation.verified_by),
-                at=tr.moment(explanation.verified_at, zone, in_text=True),
+                at=local_moment(tr, explanation.verified_at, zone, in_text=True),
             )
         )
     if explanation.note:
@@ -127,7 +130,7 @@ def _facts_block(line: ContactLine, view: ClaimView, tr: Translator, *, revealed
     d = line.details
     out = Text()
     facts = [
-        tr("bought {at}", at=tr.moment(p.purchased_at, zone, in_text=True)),
+        tr("bought {at}", at=local_moment(tr, p.purchased_at, zone, in_text=True)),
         tr.credits(p.price_credits),
         tr("priority service with discount")
         if p.channel == "priority_discount"
@@ -140,7 +143,7 @@ def _facts_block(line: ContactLine, view: ClaimView, tr: Translator, *, revealed
         out.append(
             tr(
                 "first contact {at} (after {delay})",
-                at=tr.moment(p.first_contacted_at, zone, in_text=True),
+                at=local_moment(tr, p.first_contacted_at, zone, in_text=True),
                 delay=tr.duration(p.first_contacted_at - p.purchased_at),
             )
         )
@@ -192,8 +195,11 @@ def is_unverified(line: ContactLine) -> bool:
     )
 
 
-# A database slower than this gets the contacts screen at once, loading.
-SLOW_OPEN = 0.15
+# A database slower than this gets the contacts screen at once, loading (its
+# first frame then has no rows, title or table header). At 0.15 s a busy
+# machine took that path one time in four: the wait a person hardly notices
+# (below 1 s) buys a first frame that is the complete one.
+SLOW_OPEN = 0.4
 _opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
 _Loaded = tuple[ClaimView, Holding | None]
 
@@ -238,19 +244,25 @@ class _SizedTable(SmallTable):
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         DataTable._update_dimensions(self, new_rows)
 
+    def on_resize(self) -> None:
+        # Shorter when the detail needs more lines (ContactsScreen._split): the
+        # highlighted row stays in view.
+        self.move_cursor(row=self.cursor_row)
+
 
 class ContactsScreen(HeldClaimScreen):
     DEFAULT_CSS = """
     ContactsScreen #contacts-title { padding: 0 1; height: auto; max-height: 2; }
+    /* Until the contacts are there: the split follows them (_split). */
     ContactsScreen #contacts-table { height: 8; }
-    /* Tall enough: the 20 rows at once, the detail under them. */
-    ContactsScreen.tall #contacts-table { height: auto; max-height: 22; }
     ContactsScreen #contacts-detail {
         height: 1fr; min-height: 5; border: round $accent; padding: 0 1;
     }
+    ContactsScreen #contacts-detail.scrolls { scrollbar-gutter: stable; }
     ContactsScreen #contacts-detail-row { height: auto; layout: vertical; }
     ContactsScreen #contacts-facts { margin: 1 0 0 0; }
     ContactsScreen.wide #contacts-detail-row { layout: horizontal; }
+    /* Their widths given by _split, 3 to 2. */
     ContactsScreen.wide #contacts-explanation { width: 3fr; }
     ContactsScreen.wide #contacts-facts { width: 2fr; margin: 0 0 0 2; }
     ContactsScreen #contacts-search { dock: bottom; display: none; }
@@ -312,17 +324,84 @@ class ContactsScreen(HeldClaimScreen):
         # mount; otherwise the first load comes with ScreenResume.
 
     def _shape(self) -> None:
-        width, height = self.app.size
-        self.set_class(height >= TALL, "tall")
+        width = self.app.size.width
         self.set_class(width >= WIDE, "wide")
         self._width = width
 
     def on_resize(self) -> None:
         width = self._width
         self._shape()
+        if self.view is None:
+            return
         # The explanation column takes the width the others leave.
-        if self.view is not None and width != self._width:
+        if width != self._width:
             self._fill()
+        else:
+            self._split()
+
+    def _split(self) -> None:
+        """The table takes the lines the detail does not need.
+
+        The highlighted explanation shows in full first (beside its facts when
+        wide, above them when narrow), then its facts, while the table keeps
+        at least its header and 7 rows; with room to spare, the table shows
+        every row and the detail takes the rest. Measured as Textual lays the
+        detail out, before the frame is painted: the first frame is right,
+        at any size (not only two of them)."""
+        view = self.view
+        if view is None:
+            return
+        width, height = self.app.size
+        title = self.query_one("#contacts-title", Static)
+        # Its padding: a cell each side; at most 2 lines.
+        title_lines = min(title.get_content_height(self.app.size, self.app.size, width - 2), 2)
+        searching = any(s.has_class("shown") for s in self.query("#contacts-search"))
+        # The search box, docked at the bottom as the footer is, covers it: its 3
+        # lines in place of the footer's one.
+        room = height - CHROME - title_lines - (2 if searching else 0)
+        every_row = len(view.contacts) + 1
+        # The detail's frame and padding: a line above and below, 2 cells each side.
+        frame = 2
+        wide = self.has_class("wide")
+        explanation = self.query_one("#contacts-explanation", Static)
+        facts = self.query_one("#contacts-facts", Static)
+        size = self.app.size
+
+        def needs(cells: int) -> tuple[int, int]:
+            """The lines of the whole detail and of its explanation, `cells` wide."""
+            if wide:
+                # Their widths given here, the heights measured are the ones painted
+                # (3 to 2, after the 2 cells between them).
+                first_width = (cells - 2) * 3 // 5
+                explanation.styles.width = first_width
+                facts.styles.width = cells - 2 - first_width
+                first = explanation.get_content_height(size, size, first_width)
+                return max(
+                    first, facts.get_content_height(size, size, cells - 2 - first_width)
+                ), first
+            first = explanation.get_content_height(size, size, cells)
+            # The facts under the explanation, after a blank line.
+            return first + 1 + facts.get_content_height(size, size, cells), first
+
+        if not wide:
+            explanation.styles.width = facts.styles.width = None
+        whole, first = needs(width - 4)
+        lines = room - frame - whole
+        least = min(TABLE_LEAST, every_row)
+        scrolls = lines < least
+        # Its scroll bar's room from the first frame on: the text wraps once, as measured.
+        self.query_one("#contacts-detail", VerticalScroll).set_class(scrolls, "scrolls")
+        if scrolls:
+            # Not all of it fits: the explanation first, then as many rows as
+            # are left. The detail scrolls: its scroll bar narrows the text.
+            whole, first = needs(width - 4 - SCROLLBAR)
+            lines = max(least, min(room - frame - first, every_row))
+            if not wide and room - frame - lines == first + 1:
+                lines += 1  # not a detail ending on the blank line before the facts
+        lines = min(lines, every_row)
+        table = self.table
+        if table.styles.height != Scalar.from_number(lines):
+            table.styles.height = lines
 
     def reload(self) -> None:
         ref, at = self.claim_ref, self.gapp.now()
@@ -451,6 +530,7 @@ class ContactsScreen(HeldClaimScreen):
         self.query_one("#contacts-explanation", Static).update(explanation)
         self.query_one("#contacts-facts", Static).update(facts)
         self.query_one("#contacts-detail", VerticalScroll).scroll_home(animate=False)
+        self._split()
 
     # --- actions ----------------------------------------------------------
 
@@ -478,6 +558,7 @@ class ContactsScreen(HeldClaimScreen):
             event.stop()
             search.remove_class("shown")
             self.table.focus()
+            self._split()  # the box's lines back to the table and the detail
             return
         binding = not_now(self, event.key)
         if binding is None or self.held_by_other:
@@ -569,6 +650,7 @@ class ContactsScreen(HeldClaimScreen):
         search.add_class("shown")
         search.focus()
         search.select_all()
+        self._split()
 
     @on(Input.Changed, "#contacts-search")
     def _search_typed(self, event: Input.Changed) -> None:

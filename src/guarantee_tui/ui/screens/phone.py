@@ -30,7 +30,7 @@ from textual.containers import Container, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from guarantee_tui.i18n import N_, Translator, language_name, translator
+from guarantee_tui.i18n import N_, Translator, language_name, local_moment, translator
 from guarantee_tui.policy import CONDITION_LABELS
 from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.presentation import (
@@ -155,7 +155,7 @@ def render_script(
             line.append(
                 tr(
                     "{at} · {agent} · {outcome}",
-                    at=tr.moment(note.at, zone),
+                    at=local_moment(tr, note.at, zone, in_text=True),
                     agent=visible(note.agent),
                     outcome=outcome_label(note.outcome, tr),
                 ),
@@ -237,7 +237,7 @@ def _claim_line(claim: ClaimLine, tr: Translator, zone: str, latest: bool) -> Te
         tr(
             "{status} on {date} by {agent}",
             status=status,
-            date=tr.moment(decision.decided_at, zone, in_text=True),
+            date=local_moment(tr, decision.decided_at, zone, in_text=True),
             agent=visible(decision.agent),
         )
     )
