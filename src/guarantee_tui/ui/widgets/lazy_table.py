@@ -41,11 +41,11 @@ LINES_KEPT = 512
 # (or up) at a reading pace never shows a placeholder; the last page too, for `G`.
 PREFETCH_SCREENS = 2
 # Pages kept at most; beyond, those farthest from the view are forgotten (and
-# asked for again if the view comes back). A page of the queue's rows, with
-# their coloured cells, weighs about 0.3 MiB: 60 pages, the former bound, let
-# a long scroll hold 18 MiB for the process's life. The view and its prefetch
-# need 5 pages of 100 rows on a 40-line terminal, 8 on a 100-line one, plus
-# the last page.
+# asked for again if the view comes back), never the first and the last
+# (`g` and `G` show them at once). A page of the queue's rows, with their
+# coloured cells, weighs about 0.3 MiB: 60 pages, the former bound, let a long
+# scroll hold 18 MiB for the process's life. The view and its prefetch need
+# 4 pages of 100 rows on a 40-line terminal, 7 on a 100-line one.
 MAX_PAGES = 12
 
 
@@ -230,14 +230,15 @@ class LazyTable(ScrollView, can_focus=True):
                 self.action_select()
 
     def _trim_pages(self) -> None:
-        """Forgets the pages farthest from the view beyond `max_pages` (the last
-        page, kept for `G`, counts as near): never one on screen or prefetched."""
+        """Forgets the pages farthest from the view beyond `max_pages` (the first
+        and the last, kept for `g` and `G`, count as near): never one on screen
+        or prefetched."""
         if len(self._pages) <= self._max_pages:
             return
         here = (round(self.scroll_offset.y) + self._body_height // 2) // self.page_size
-        last = max(self._count - 1, 0) // self.page_size
+        ends = (0, max(self._count - 1, 0) // self.page_size)
         by_distance = sorted(
-            self._pages, key=lambda page: 0 if page == last else abs(page - here), reverse=True
+            self._pages, key=lambda page: 0 if page in ends else abs(page - here), reverse=True
         )
         for page in by_distance[: len(self._pages) - self._max_pages]:
             del self._pages[page]
