@@ -143,8 +143,6 @@ class GuaranteeApp(App[None]):
         marketplace: MarketplaceSettings | None = None,
     ) -> None:
         super().__init__()
-        # Before the workers' threads start allocating.
-        fewer_malloc_arenas()
         # Every state readable at WCAG AA contrast (ui/theme.py).
         apply_theme(self)
         self.settings = settings
@@ -326,6 +324,10 @@ class GuaranteeApp(App[None]):
 
     def _open_database(self) -> None:
         from guarantee_tui.services import database
+
+        # Here, in a worker, before the database's workers start allocating:
+        # importing ctypes takes 8 ms, kept off the first paint and the loop.
+        fewer_malloc_arenas()
 
         try:
             opened = database.open_(self.settings.db)
