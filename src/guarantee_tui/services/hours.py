@@ -28,7 +28,29 @@ def _public_holidays(country: str, year: int, subdivision: str | None = None) ->
     # in a worker, not while the app starts.
     import holidays
 
+    _countries_one_by_one()
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
+
+
+def _countries_one_by_one() -> None:
+    """Lets `holidays` import only the countries asked for.
+
+    Its `countries` package imports all of its 250 countries (300 modules,
+    8 MiB resident for the workspace's whole life) as soon as one is asked
+    for, though `holidays.country_holidays` imports each country's own module
+    by name. The package is registered without running its `__init__`, so
+    France's module loads France alone. Skipped when the package is already
+    loaded (a config file's subdivision checked, say): nothing more to save."""
+    import importlib.util
+    import sys
+
+    name = "holidays.countries"
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.submodule_search_locations is None:
+        return
+    sys.modules[name] = importlib.util.module_from_spec(spec)
 
 
 def closed_days(

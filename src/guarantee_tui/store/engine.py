@@ -23,11 +23,15 @@ from guarantee_tui.store.location import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 10_000
-# Per connection, and the workspace's workers hold several: SQLite's own
-# default (2 MiB) is enough now that the queue reads through indexes, and
-# the operating system caches the file (a 64 MiB cache per connection took
-# the workspace to 200 MiB on the 100,000-professional database; scripts/bench.py).
-SQLITE_CACHE_KIB: Final = 2_048
+# Per connection, and the workspace's workers hold several: the queue, the
+# checklist and the log read through indexes, a few pages each, and the
+# operating system caches the file, so a page SQLite no longer holds costs one
+# read from memory. A 64 MiB cache per connection took the workspace to
+# 200 MiB on the 100,000-professional database; SQLite's default of 2 MiB
+# still cost 6 MiB of the tour's peak there (its caches fill up with the
+# counts' and the log's index pages), for no measurable gain in opening a
+# checklist or filtering the queue (scripts/bench.py, Memory section).
+SQLITE_CACHE_KIB: Final = 512
 SQLITE_IDLE_CONNECTIONS: Final = 2
 
 
@@ -64,8 +68,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Reads dominate (checklists, the queue): a larger page cache keeps a
-    # large database's hot pages in memory.
+    # A small page cache: see SQLITE_CACHE_KIB.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 

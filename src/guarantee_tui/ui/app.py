@@ -68,6 +68,32 @@ log = logging.getLogger(__name__)
 # Once, before anything is drawn: French screens never begin a line with ":".
 keep_no_break_spaces()
 
+# glibc's malloc gives each thread that allocates an arena of its own (up to
+# 8 per core), and memory freed in one is reused there only: the workers,
+# each in a thread of the pool, left 4 MiB of free but resident memory in
+# theirs over the benchmark's tour (scripts/bench.py, Memory section). Two:
+# the event loop's, and one the workers share (they take turns on the
+# interpreter lock anyway, so they hardly wait for it).
+MALLOC_ARENAS = 2
+M_ARENA_MAX = -8  # mallopt's parameter, from glibc's malloc.h
+
+
+def fewer_malloc_arenas() -> None:
+    """Caps glibc's malloc arenas at MALLOC_ARENAS; a no-op on other C libraries,
+    and when MALLOC_ARENA_MAX is set (the person's choice wins)."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):
+        return  # musl and the like: no mallopt, and no arena per thread
+    mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
 
 class AppClosed(Exception):
     """The app closed before the database opened."""
@@ -298,6 +324,10 @@ class GuaranteeApp(App[None]):
 
     def _open_database(self) -> None:
         from guarantee_tui.services import database
+
+        # Here, in a worker, before the database's workers start allocating:
+        # importing ctypes takes 8 ms, kept off the first paint and the loop.
+        fewer_malloc_arenas()
 
         try:
             opened = database.open_(self.settings.db)

@@ -41,6 +41,13 @@ LINES_KEPT = 512
 # Screens of rows loaded ahead of the view, both ways, so that paging down
 # (or up) at a reading pace never shows a placeholder; the last page too, for `G`.
 PREFETCH_SCREENS = 2
+# Pages kept at most; beyond, those farthest from the view are forgotten (and
+# asked for again if the view comes back), never the first and the last
+# (`g` and `G` show them at once). A page of the queue's rows, with their
+# coloured cells, weighs about 0.3 MiB: 60 pages, the former bound, let a long
+# scroll hold 18 MiB for the process's life. The view and its prefetch need
+# 4 pages of 100 rows on a 40-line terminal, 7 on a 100-line one.
+MAX_PAGES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +146,7 @@ class LazyTable(ScrollView, can_focus=True):
         columns: Sequence[Column],
         *,
         page_size: int = 100,
-        max_pages: int = 60,
+        max_pages: int = MAX_PAGES,
         placeholder: str = "…",
         name: str | None = None,
         id: str | None = None,
@@ -210,8 +217,7 @@ class LazyTable(ScrollView, can_focus=True):
         self._pages[page] = list(rows)
         self._pages.move_to_end(page)
         self._stale.pop(page, None)
-        while len(self._pages) > self._max_pages:
-            self._pages.popitem(last=False)
+        self._trim_pages()
         self._forget_lines()
         self.refresh()
         if self.cursor_row // self.page_size == page:
@@ -219,6 +225,25 @@ class LazyTable(ScrollView, can_focus=True):
             if self._select_pending:
                 # Enter was pressed before the row had loaded: honour it now.
                 self.action_select()
+
+    def _trim_pages(self) -> None:
+        """Forgets the pages farthest from the view beyond `max_pages` (the first
+        and the last, kept for `g` and `G`, count as near): never one on screen
+        or prefetched."""
+        if len(self._pages) <= self._max_pages:
+            return
+        here = (round(self.scroll_offset.y) + self._body_height // 2) // self.page_size
+        ends = (0, max(self._count - 1, 0) // self.page_size)
+        by_distance = sorted(
+            self._pages, key=lambda page: 0 if page in ends else abs(page - here), reverse=True
+        )
+        for page in by_distance[: len(self._pages) - self._max_pages]:
+            del self._pages[page]
+
+    @property
+    def pages_kept(self) -> int:
+        """How many pages of rows the table holds (tests, the benchmark)."""
+        return len(self._pages)
 
     def set_sort(self, column_key: str | None, descending: bool = False) -> None:
         self._sort = None if column_key is None else (column_key, descending)
