@@ -188,11 +188,13 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
 async def hold_cursors_still(pilot: Pilot[None]) -> None:
     """Stops every blinking cursor on the screen, drawn where its box has focus.
 
-    Stopping the blink shows the cursor, but a blink already due can hide it
-    once more, and a text area's cursor changes without a repaint: so once
-    the blink is stopped and the due one let through, the cursor is shown
-    (`_cursor_visible`: both widgets draw it only with the focus) and the box
-    repainted. test_textual_canaries.py checks that attribute is still theirs.
+    Stopping the blink shows the cursor, but a blink already due can hide an
+    input's once more: once the blink is stopped and the due one let through,
+    the cursor is shown (`_cursor_visible`; an input draws it only with the
+    focus). A text area without a blink draws its cursor wherever it has the
+    focus, but keeps the lines it drew while the blink hid it (its line cache
+    does not tell them apart): `notify_style_update` empties that cache.
+    test_textual_canaries.py checks the attribute and the cache are still theirs.
     """
     boxes: list[Input | TextArea] = [
         *pilot.app.screen.query(Input),
@@ -204,7 +206,10 @@ async def hold_cursors_still(pilot: Pilot[None]) -> None:
         box.cursor_blink = False
     await pilot.pause()
     for box in boxes:
-        box._cursor_visible = True
+        if isinstance(box, TextArea):
+            box.notify_style_update()
+        else:
+            box._cursor_visible = True
         box.refresh()
     await pilot.pause()
 
