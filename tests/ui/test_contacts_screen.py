@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 from rich.console import Console
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -314,25 +314,63 @@ async def test_the_untruthful_note_shows_the_explanation_being_judged(
     assert note == "nobody called"
 
 
-async def test_c_paints_once_complete(make_app: MakeApp) -> None:
-    """The contacts come with the screen: its first frame has the table and
-    the detail, and the screen starts no load of its own."""
+async def test_c_paints_once_complete(make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contacts come with the screen (the claim as its screen holds it):
+    its first frame has the table and the detail, no load before it, and the
+    check after it paints nothing again when nothing changed."""
+    fills: list[str] = []
+    fill = ContactsScreen._fill
+
+    def counted(self: ContactsScreen) -> None:
+        fills.append(self.claim_ref)
+        fill(self)
+
+    monkeypatch.setattr(ContactsScreen, "_fill", counted)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "enter")
         await settle(pilot)
         await pilot.press("c")
-        for _ in range(500):
-            if showing(app, ContactsScreen):
-                break
-            await pilot.pause()
         screen = app.screen
+        # Pushed with the key, nothing loaded first.
         assert isinstance(screen, ContactsScreen)
-        # As the screen is first shown: complete, nothing left to load.
+        assert not [w for w in app.workers if w.group in ("open-contacts", "contacts-CL-MARKUP")]
+        await pilot.pause()
+        # As the screen is first shown: complete.
         assert screen.table.row_count == 20
         assert "Explanation 1 of 20" in str(screen.query_one("#contacts-explanation").render())
-        assert not [w for w in app.workers if w.group.startswith("contacts-")]
+        await settle(pilot)
+        assert fills == ["CL-MARKUP"]
+
+
+async def test_contacts_shown_as_the_claim_held_them_catch_up_once(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    """What changed since the claim screen last read the claim shows once the
+    contacts have checked, even a change no agent made (an import brings the
+    explanations' text of an open claim; the team's feed tells agents' acts)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")  # CL-PEND-PT
+        await settle(pilot)
+        claim = app.screen
+        assert claim.view is not None  # type: ignore[attr-defined]
+        held = (claim.view, claim.holding)  # type: ignore[attr-defined]
+        engine = make_engine(ui_db)
+        with engine.begin() as conn:
+            conn.execute(
+                update(Explanation)
+                .where(Explanation.contact_ref == "P-L-01")
+                .values(text="Le client a choisi un voisin, rappelé deux fois.")
+            )
+        engine.dispose()
+        # Shown as held (the text before), then checked: without the check
+        # the new text would wait for a key.
+        contacts.open_contacts(claim, "CL-PEND-PT", held)  # type: ignore[arg-type]
+        await settle(pilot)
+        assert "Le client a choisi un voisin" in detail_text(app)
 
 
 @pytest.mark.parametrize(

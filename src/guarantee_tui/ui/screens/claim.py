@@ -696,7 +696,9 @@ class ClaimScreen(HeldClaimScreen):
     def action_contacts(self) -> None:
         from guarantee_tui.ui.screens.contacts import open_contacts
 
-        open_contacts(self, self.claim_ref)
+        view = self.view
+        # The claim as this screen last read it (every second) shows at once.
+        open_contacts(self, self.claim_ref, None if view is None else (view, self.holding))
 
     def action_decide(self, action: str) -> None:
         view = self.view

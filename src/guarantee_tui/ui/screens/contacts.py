@@ -208,10 +208,19 @@ def _load(db: Database, claim_ref: str, at: datetime) -> _Loaded:
     return claim_view.load(db, claim_ref, at), leases.holder_of(db, claim_ref)
 
 
-def open_contacts(screen: AppScreen, claim_ref: str) -> None:
+def open_contacts(screen: AppScreen, claim_ref: str, shown: _Loaded | None = None) -> None:
     """Loads the contacts, then shows them: the first frame is the complete one
     (pushing first and filling in later painted an empty screen, then the
-    detail, then the table)."""
+    detail, then the table).
+
+    `shown`: the claim as the screen pressing `c` holds it, read again every
+    second: the contacts show it at once, as a bare screen push, then check
+    it once against the database, repainting only what changed.
+    """
+    if shown is not None:
+        view, holding = shown
+        screen.app.push_screen(ContactsScreen(claim_ref, view, holding, check=True))
+        return
     at = screen.gapp.now()
     earlier = _opening.pop(screen, None)
     if earlier is not None:
@@ -284,7 +293,12 @@ class ContactsScreen(HeldClaimScreen):
     )
 
     def __init__(
-        self, claim_ref: str, view: ClaimView | None = None, holding: Holding | None = None
+        self,
+        claim_ref: str,
+        view: ClaimView | None = None,
+        holding: Holding | None = None,
+        *,
+        check: bool = False,
     ) -> None:
         super().__init__()
         self.claim_ref = claim_ref
@@ -292,6 +306,8 @@ class ContactsScreen(HeldClaimScreen):
         self.view: ClaimView | None = view
         self.holding = holding
         self._preloaded = view is not None
+        # Shown as another screen held it: read again once painted (open_contacts).
+        self._check = check
         # Opens on the first explanation still to verify, once.
         self._placed = False
         # Supervisors see client data; an agent once they asked for it here.
@@ -410,6 +426,9 @@ class ContactsScreen(HeldClaimScreen):
     def on_screen_resume(self) -> None:
         if self._preloaded:
             self._preloaded = False
+            if self._check:
+                self._check = False
+                self.call_after_refresh(self.reload)
             return
         self.reload()
 
@@ -419,6 +438,8 @@ class ContactsScreen(HeldClaimScreen):
             self.reload()
 
     def _loaded(self, loaded: _Loaded) -> None:
+        if loaded == (self.view, self.holding):
+            return  # as shown: nothing to paint again
         self.view, self.holding = loaded
         self._fill()
         self.refresh_bindings()
