@@ -66,7 +66,7 @@ def post(app: App[Any], key: str, character: str | None = None) -> None:
 
 
 def key_name(character: str) -> str:
-    return {" ": "space", "/": "slash", "-": "minus", "@": "at", ".": "full_stop"}.get(
+    return {" ": "space", "/": "slash", "-": "minus", "@": "at", ".": "full_stop", "+": "plus"}.get(
         character, character
     )
 
@@ -82,12 +82,15 @@ def queries(db: str) -> list[str]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     found: list[str] = []
     try:
-        count = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
+        # Claims of the queue's default view (open ones): a decided claim's
+        # ref leaves no row to time, only the line saying the view hides it.
+        count = conn.execute("SELECT count(*) FROM claims WHERE status = 'open'").fetchone()[0]
         for share in QUERY_AT:
             claim, pro, company, phone = conn.execute(
                 "SELECT claims.ref, professionals.ref, professionals.company_name, "
                 "professionals.phone FROM claims JOIN professionals "
-                "ON professionals.id = claims.professional_id ORDER BY claims.id "
+                "ON professionals.id = claims.professional_id WHERE claims.status = 'open' "
+                "ORDER BY claims.id "
                 "LIMIT 1 OFFSET ?",
                 (int(count * share),),
             ).fetchone()
