@@ -270,6 +270,18 @@ def starts(
     return frozenset(found)
 
 
+def ranges(query: SearchQuery, skip: frozenset[str] = frozenset()) -> list[Select[tuple[int]]]:
+    """The professionals `starts` looks for, each range as a subquery of their
+    ids, whole (no limit): for a range too broad for a list of ids."""
+    found: list[Select[tuple[int]]] = []
+    for search in statements(query):
+        if search.matched_on in skip:
+            continue
+        stmt = search.statement
+        found.append(stmt.with_only_columns(stmt.selected_columns[0]).order_by(None).limit(None))
+    return found
+
+
 def _tier(search: Search, token: str, query: SearchQuery) -> tuple[int, bool]:
     """Where a hit ranks (lower first), and whether it is exact."""
     if search.matched_on == "company":
