@@ -14,6 +14,7 @@ character from data reaches the terminal, whatever a widget shows.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.text import visible
@@ -65,6 +67,46 @@ class Translated:
     ) -> None:
         """Runs `job` on the database in a thread; `on_done` gets its result here."""
         self.gapp.run_db(job, on_done, group=group, node=cast(Screen[Any], self), on_error=on_error)
+
+
+# The screen each screen is opening, by the timer that shows it loading.
+_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
+
+
+def open_loaded(
+    screen: AppScreen,
+    load: Callable[[Database], T],
+    push: Callable[[T | None], None],
+    *,
+    group: str,
+    slow: float,
+) -> None:
+    """Loads what the next screen shows, then has `push` show it with it: the
+    first frame is the complete one (pushing first and filling in later
+    painted twice, the first time empty). A database slower than `slow`
+    seconds gets the screen at once, loading (`push(None)`). A newer open
+    from the same screen replaces this one; none shows once the agent has
+    gone elsewhere."""
+    earlier = _opening.pop(screen, None)
+    if earlier is not None:
+        earlier.stop()
+
+    def show(loaded: T | None) -> None:
+        timer.stop()
+        # Once only, and not if the agent has gone elsewhere meanwhile.
+        if _opening.get(screen) is timer and screen.is_current:
+            del _opening[screen]
+            push(loaded)
+
+    def failed(_error: BaseException) -> bool:
+        timer.stop()
+        if _opening.get(screen) is timer:
+            del _opening[screen]
+        return False  # shown as any other database error
+
+    timer = screen.set_timer(slow, lambda: show(None))
+    _opening[screen] = timer
+    screen.run_db(load, show, group=group, on_error=failed)
 
 
 def _draw_inert(screen: Screen[Any]) -> None:

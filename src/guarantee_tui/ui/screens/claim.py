@@ -17,7 +17,6 @@ takes a claim over with `t` once they confirm.
 
 from __future__ import annotations
 
-import weakref
 from datetime import datetime
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -29,7 +28,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Static
 
 from guarantee_tui.i18n import N_, Translator, local_moment
@@ -50,7 +48,7 @@ from guarantee_tui.services.claim_view import ClaimView
 from guarantee_tui.services.effect_view import EffectView
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.text import visible
-from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, since_phrase
+from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, open_loaded, since_phrase
 from guarantee_tui.ui.bindings import hidden_now
 from guarantee_tui.ui.inert import data_text, inert
 from guarantee_tui.ui.screens.effects import effect_line
@@ -72,7 +70,6 @@ WIDE = 110
 
 # A database slower than this gets the claim screen at once, saying it is loading.
 SLOW_OPEN = 0.15
-_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
 
 
 def open_claim(screen: AppScreen, claim_ref: str) -> None:
@@ -83,27 +80,14 @@ def open_claim(screen: AppScreen, claim_ref: str) -> None:
     and the second is what made Enter feel slow on a busy queue.
     """
     at = screen.gapp.now()
-    earlier = _opening.pop(screen, None)
-    if earlier is not None:
-        earlier.stop()
 
-    def show(loaded: _Loaded | None) -> None:
-        timer.stop()
-        # Once only, and not if the agent has gone elsewhere meanwhile.
-        if _opening.get(screen) is timer and screen.is_current:
-            del _opening[screen]
-            view, effects, holding = loaded if loaded is not None else (None, [], None)
-            screen.app.push_screen(ClaimScreen(claim_ref, view, effects, holding))
+    def push(loaded: _Loaded | None) -> None:
+        view, effects, holding = loaded if loaded is not None else (None, [], None)
+        screen.app.push_screen(ClaimScreen(claim_ref, view, effects, holding))
 
-    def failed(error: BaseException) -> bool:
-        timer.stop()
-        if _opening.get(screen) is timer:
-            del _opening[screen]
-        return False  # shown as any other database error
-
-    timer = screen.set_timer(SLOW_OPEN, lambda: show(None))
-    _opening[screen] = timer
-    screen.run_db(lambda db: _load(db, claim_ref, at), show, group="open-claim", on_error=failed)
+    open_loaded(
+        screen, lambda db: _load(db, claim_ref, at), push, group="open-claim", slow=SLOW_OPEN
+    )
 
 
 _Loaded = tuple[ClaimView, list[EffectView], Holding | None]

@@ -13,7 +13,6 @@ marking keys say who (services/leases.py).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -25,7 +24,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.css.scalar import Scalar
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
@@ -37,7 +35,7 @@ from guarantee_tui.services.claim_view import ClaimView, ContactLine
 from guarantee_tui.services.leases import Holding
 from guarantee_tui.services.privacy import mask_name, mask_phone
 from guarantee_tui.text import fold, visible
-from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim
+from guarantee_tui.ui.base import AppScreen, HeldClaimScreen, on_claim, open_loaded
 from guarantee_tui.ui.bindings import not_now
 from guarantee_tui.ui.inert import data_text
 from guarantee_tui.ui.widgets.footer import AppFooter
@@ -200,7 +198,6 @@ def is_unverified(line: ContactLine) -> bool:
 # machine took that path one time in four: the wait a person hardly notices
 # (below 1 s) buys a first frame that is the complete one.
 SLOW_OPEN = 0.4
-_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
 _Loaded = tuple[ClaimView, Holding | None]
 
 
@@ -209,9 +206,8 @@ def _load(db: Database, claim_ref: str, at: datetime) -> _Loaded:
 
 
 def open_contacts(screen: AppScreen, claim_ref: str, shown: _Loaded | None = None) -> None:
-    """Loads the contacts, then shows them: the first frame is the complete one
-    (pushing first and filling in later painted an empty screen, then the
-    detail, then the table).
+    """Loads the contacts, then shows them (`open_loaded`: the first frame is
+    the complete one, not an empty screen, then the detail, then the table).
 
     `shown`: the claim as the screen pressing `c` holds it, read again every
     second: the contacts show it at once, as a bare screen push, then check
@@ -222,27 +218,14 @@ def open_contacts(screen: AppScreen, claim_ref: str, shown: _Loaded | None = Non
         screen.app.push_screen(ContactsScreen(claim_ref, view, holding, check=True))
         return
     at = screen.gapp.now()
-    earlier = _opening.pop(screen, None)
-    if earlier is not None:
-        earlier.stop()
 
-    def show(loaded: _Loaded | None) -> None:
-        timer.stop()
-        # Once only, and not if the agent has gone elsewhere meanwhile.
-        if _opening.get(screen) is timer and screen.is_current:
-            del _opening[screen]
-            view, holding = loaded if loaded is not None else (None, None)
-            screen.app.push_screen(ContactsScreen(claim_ref, view, holding))
+    def push(loaded: _Loaded | None) -> None:
+        view, holding = loaded if loaded is not None else (None, None)
+        screen.app.push_screen(ContactsScreen(claim_ref, view, holding))
 
-    def failed(_error: BaseException) -> bool:
-        timer.stop()
-        if _opening.get(screen) is timer:
-            del _opening[screen]
-        return False  # shown as any other database error
-
-    timer = screen.set_timer(SLOW_OPEN, lambda: show(None))
-    _opening[screen] = timer
-    screen.run_db(lambda db: _load(db, claim_ref, at), show, group="open-contacts", on_error=failed)
+    open_loaded(
+        screen, lambda db: _load(db, claim_ref, at), push, group="open-contacts", slow=SLOW_OPEN
+    )
 
 
 class _SizedTable(SmallTable):
