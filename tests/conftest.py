@@ -213,6 +213,15 @@ def db_url(request: pytest.FixtureRequest) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, unmigrated database on each backend (for migration tests)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "fresh.db")
+    url: str = request.getfixturevalue("fresh_pg_url")
+    return url
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)

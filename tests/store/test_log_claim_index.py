@@ -176,15 +176,6 @@ def log_indexes(engine: Engine) -> dict[str, list[str | None]]:
     }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty, unmigrated database (the migration goes down and up again)."""
-    if request.param == "sqlite":
-        return str(tmp_path / "fresh.db")
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url
-
-
 def test_the_migration_puts_the_index_in_place_of_the_claim_s_alone(fresh: str) -> None:
     engine = make_engine(fresh, create=True)
     try:

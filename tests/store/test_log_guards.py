@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -43,14 +42,6 @@ def guards(engine: Engine) -> set[str]:
                 )
             )
         return {r[0] for r in rows}
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "fresh.db")
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url
 
 
 def test_the_guards_exist_after_every_upgrade_path(fresh: str) -> None:
