@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from guarantee_tui.store import outbox
@@ -25,16 +23,8 @@ OLD = [
 ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "old.db")
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url
-
-
-def test_old_messages_become_effects(empty_url: str) -> None:
-    engine = make_engine(empty_url, create=True)
+def test_old_messages_become_effects(fresh: str) -> None:
+    engine = make_engine(fresh, create=True)
     upgrade(engine, "0005_search_keys")
     with engine.begin() as conn:
         for n, (kind, key, payload) in enumerate(OLD, start=1):

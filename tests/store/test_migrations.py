@@ -34,16 +34,8 @@ def test_the_code_knows_the_newest_migration() -> None:
     assert head_revision() == SCHEMA_REVISION
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "fresh.db")
-    url: str = request.getfixturevalue("fresh_pg_url")
-    return url
-
-
-def test_migrations_build_exactly_the_models(empty_url: str) -> None:
-    engine = make_engine(empty_url, create=True)
+def test_migrations_build_exactly_the_models(fresh: str) -> None:
+    engine = make_engine(fresh, create=True)
     with pytest.raises(SchemaEmpty) as info:
         check_schema(engine)
     assert "guarantee-tui db upgrade" in info.value.describe(EN)
