@@ -234,9 +234,10 @@ def no_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
     For tests whose subject is what is found, not when: they would otherwise
     sleep out each pause in real time.
     """
-    # A millisecond: Textual's timers divide by their interval, so not zero.
+    # Zero: the search runs after the messages already waiting, where each
+    # Pilot pause sees it coming (ui/later.py), not on a clock.
     for module, name in ((queue, "FILTER_DELAY"), (phone, "LOOKUP_DELAY"), (phone, "CARD_DELAY")):
-        monkeypatch.setattr(module, name, 0.001)
+        monkeypatch.setattr(module, name, 0)
 
 
 @dataclass

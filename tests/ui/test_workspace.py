@@ -359,10 +359,8 @@ async def test_refused_actions_say_why(
     # Bob's decision must not reach this desk before the confirm (as it would,
     # closing the dialog: tests/ui/test_team.py): the refusal is the subject.
     monkeypatch.setattr(GuaranteeApp, "_follow", lambda _app: None)
-    # The dialog drafts again soon after the texts change. Not at 1e-6 s: Textual's
-    # one-shot timer skips its only tick when its time has passed by its first
-    # look at the clock, so a tiny delay never fires.
-    monkeypatch.setattr(decision_screen, "REDRAFT_DELAY", 0.05)
+    # The dialog drafts again as soon as the texts change.
+    monkeypatch.setattr(decision_screen, "REDRAFT_DELAY", 0)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

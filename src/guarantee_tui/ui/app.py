@@ -38,6 +38,7 @@ from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, transl
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import Translated
 from guarantee_tui.ui.bindings import check_keymap, listed, translate_bindings
+from guarantee_tui.ui.later import Later
 from guarantee_tui.ui.link import FOLLOW_GROUP, MarketplaceLink
 from guarantee_tui.ui.theme import apply as apply_theme
 from guarantee_tui.ui.typography import keep_no_break_spaces
@@ -213,7 +214,7 @@ class GuaranteeApp(App[None]):
                 self.start_background()
             else:
                 self.database_name = self._first_page_file.name
-                self.set_timer(OPEN_AT_LATEST, self.start_background)
+                Later(self, OPEN_AT_LATEST, self.start_background)
         from guarantee_tui.ui.screens.queue import PAGE_SIZE, QueueScreen
 
         queue = QueueScreen()

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
 
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.text import visible
 from guarantee_tui.ui.bindings import not_now, translate_bindings
 from guarantee_tui.ui.inert import InertCompositor
+from guarantee_tui.ui.later import Later
 
 if TYPE_CHECKING:
     from guarantee_tui.services.database import Database
@@ -70,7 +70,7 @@ class Translated:
 
 
 # The screen each screen is opening, by the timer that shows it loading.
-_opening: weakref.WeakKeyDictionary[AppScreen, Timer] = weakref.WeakKeyDictionary()
+_opening: weakref.WeakKeyDictionary[AppScreen, Later] = weakref.WeakKeyDictionary()
 
 
 def open_loaded(
@@ -104,7 +104,7 @@ def open_loaded(
             del _opening[screen]
         return False  # shown as any other database error
 
-    timer = screen.set_timer(slow, lambda: show(None))
+    timer = Later(screen, slow, lambda: show(None))
     _opening[screen] = timer
     screen.run_db(load, show, group=group, on_error=failed)
 

@@ -24,7 +24,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Button, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
@@ -37,6 +36,7 @@ from guarantee_tui.services.decisions import Draft, Outcome
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppModal
 from guarantee_tui.ui.inert import data_text
+from guarantee_tui.ui.later import TypingPause
 
 if TYPE_CHECKING:
     from guarantee_tui.services.events import Change
@@ -105,7 +105,7 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.version = version
         self.opened_at = opened_at
         self.draft: Draft | None = None
-        self._timer: Timer | None = None
+        self._redraft_pause = TypingPause(self)
         self._busy = False
         # The reason and message the current draft was made with, and whether
         # a confirm waits for the draft of the texts as typed now.
@@ -307,11 +307,9 @@ class DecisionScreen(AppModal[Outcome | None]):
             # The reason alone changed (typed, or prefilled from the draft): the
             # draft and its letter stay what they are.
             return
-        if self._timer is not None:
-            self._timer.stop()
         # The letter shows the message, and whether the action is allowed may
         # depend on it.
-        self._timer = self.set_timer(REDRAFT_DELAY, self._redraft)
+        self._redraft_pause.after(REDRAFT_DELAY, self._redraft)
 
     # --- confirming -------------------------------------------------------
 
@@ -329,8 +327,7 @@ class DecisionScreen(AppModal[Outcome | None]):
         if self._stale():
             # Decided on the reason as typed, never on an older draft's verdict.
             self._confirm_when_drafted = True
-            if self._timer is not None:
-                self._timer.stop()
+            self._redraft_pause.cancel()
             self._redraft()
             return
         if self.query_one("#decision-confirm", Button).disabled:

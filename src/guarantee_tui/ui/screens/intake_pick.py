@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from guarantee_tui.i18n import N_
@@ -22,6 +21,7 @@ from guarantee_tui.services import phone
 from guarantee_tui.services.phone import Lookup, LookupResult
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppModal
+from guarantee_tui.ui.later import TypingPause
 from guarantee_tui.ui.screens import phone as phone_screen
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 
@@ -49,7 +49,7 @@ class PickProfessionalScreen(AppModal[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self.lookup: Lookup | None = None
-        self._timer: Timer | None = None
+        self._pause = TypingPause(self)
         self._seq = 0
 
     def compose(self) -> ComposeResult:
@@ -87,10 +87,8 @@ class PickProfessionalScreen(AppModal[str | None]):
 
     @on(Input.Changed, "#pick-query")
     def _typed(self, event: Input.Changed) -> None:
-        if self._timer is not None:
-            self._timer.stop()
         value = event.value
-        self._timer = self.set_timer(phone_screen.LOOKUP_DELAY, lambda: self._search(value))
+        self._pause.after(phone_screen.LOOKUP_DELAY, lambda: self._search(value))
 
     def _search(self, value: str) -> None:
         self._seq += 1

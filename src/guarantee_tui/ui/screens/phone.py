@@ -27,7 +27,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from guarantee_tui.i18n import N_, Translator, language_name, local_moment, translator
@@ -51,6 +50,7 @@ from guarantee_tui.services.phone import (
 )
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.later import TypingPause
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Cell, Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -287,8 +287,8 @@ class PhoneScreen(AppScreen):
         self.card: Card | None = None
         # The advice in the UI language rather than the caller's.
         self.advice_in_ui = False
-        self._lookup_timer: Timer | None = None
-        self._card_timer: Timer | None = None
+        self._lookup_pause = TypingPause(self)
+        self._card_pause = TypingPause(self)
         # Every request is numbered; an answer to an older one is dropped.
         self._lookup_seq = 0
         self._card_seq = 0
@@ -425,10 +425,8 @@ class PhoneScreen(AppScreen):
 
     @on(Input.Changed, "#phone-query")
     def _typed(self, event: Input.Changed) -> None:
-        if self._lookup_timer is not None:
-            self._lookup_timer.stop()
         value = event.value
-        self._lookup_timer = self.set_timer(LOOKUP_DELAY, lambda: self._search(value))
+        self._lookup_pause.after(LOOKUP_DELAY, lambda: self._search(value))
 
     def _search(self, value: str, *, keep_cursor: bool = False) -> None:
         """Looks `value` up; `keep_cursor`: the same search again, the cursor left
@@ -520,9 +518,7 @@ class PhoneScreen(AppScreen):
         if ref == self._card_ref and self.card is not None:
             return
         self._card_ref = ref
-        if self._card_timer is not None:
-            self._card_timer.stop()
-        self._card_timer = self.set_timer(CARD_DELAY, self._load_card)
+        self._card_pause.after(CARD_DELAY, self._load_card)
 
     def _load_card(self) -> None:
         ref = self._card_ref

@@ -31,7 +31,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from guarantee_tui.config import SavedFilter
@@ -47,6 +46,7 @@ from guarantee_tui.presentation import (
 )
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen, since
+from guarantee_tui.ui.later import Later, TypingPause
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -145,7 +145,7 @@ class QueueScreen(AppScreen):
             self._saved = tuple(getattr(getattr(self.app, "settings", None), "filters", ()))
         self._saved_index = -1
         self.filter, self.sort = self._default_view()
-        self._filter_timer: Timer | None = None
+        self._filter_pause = TypingPause(self)
         # The search under way: set to stop it (a newer one replaces it).
         self._search_cancel: threading.Event | None = None
         # What the text filter designates exactly, for the text it was read for.
@@ -295,7 +295,7 @@ class QueueScreen(AppScreen):
         self._stale_changed = 0
         self._stale_steps = 0
         # After the first page has had its chance to paint.
-        self.set_timer(STALE_FIRST, self._refresh_stale_step)
+        Later(self, STALE_FIRST, self._refresh_stale_step)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -393,8 +393,7 @@ class QueueScreen(AppScreen):
 
     def _show_text(self, text: str) -> None:
         box = self.query_one("#queue-filter", Input)
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self._filter_pause.cancel()
         with box.prevent(Input.Changed):
             box.value = text
 
@@ -482,7 +481,7 @@ class QueueScreen(AppScreen):
         if self._stale_changed and (not backlog or self._stale_steps % STALE_RELOAD_EVERY == 0):
             self._stale_changed = 0
             self.reload(keep_cursor=True)
-        self.set_timer(STALE_PAUSE if backlog else STALE_IDLE, self._refresh_stale_step)
+        Later(self, STALE_PAUSE if backlog else STALE_IDLE, self._refresh_stale_step)
 
     @on(LazyTable.RowsNeeded)
     def _load_rows(self, event: LazyTable.RowsNeeded) -> None:
@@ -764,20 +763,17 @@ class QueueScreen(AppScreen):
 
     @on(Input.Changed, "#queue-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
+        self._filter_pause.cancel()
         value = event.value
         if value == self.filter.text:
             return
         # The search under way is for text no longer typed: stopped now, not
         # after it has kept the database (and the rows) busy.
         self._cancel_search()
-        self._filter_timer = self.set_timer(FILTER_DELAY, lambda: self._filter_now(value))
+        self._filter_pause.after(FILTER_DELAY, lambda: self._filter_now(value))
 
     def _filter_now(self, value: str) -> None:
-        if self._filter_timer is not None:
-            self._filter_timer.stop()
-            self._filter_timer = None
+        self._filter_pause.cancel()
         if value != self.filter.text:
             self._set_filter(replace(self.filter, text=value))
 
