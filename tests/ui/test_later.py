@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from textual.app import App
 from textual.screen import Screen
@@ -63,7 +64,7 @@ async def test_each_key_puts_the_work_off_and_only_the_last_runs() -> None:
         for delay in (0, 0.2):
             ran.clear()
             for text in ("r", "re", "ren"):
-                pause.after(delay, lambda text=text: ran.append(text))
+                pause.after(delay, partial(ran.append, text))
             jump_clock(60.0)
             await pilot.pause()
             await pilot.pause()
