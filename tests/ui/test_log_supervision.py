@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from rich.cells import cell_len
 from rich.text import Text
 from sqlalchemy import select
+from textual.screen import Screen
 from textual.widgets import Input, SelectionList
 
 from guarantee_tui.i18n import translator
@@ -416,3 +419,35 @@ def test_reviews_reach_the_agent_who_decided_only(ui_db: str) -> None:
         "Call the client first",
         True,
     )
+
+
+async def test_the_log_s_first_frame_is_its_settled_one(
+    make_app: MakeApp, ui_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its rows and column widths are read before the push: the header never
+    widens under the agent's eyes as the first page comes (bench_feel.py frames)."""
+    marks_then_decision(ui_db)
+    first: list[tuple[list[tuple[str, int]], list[str]]] = []
+    display = GuaranteeApp._display
+
+    def spy(self: GuaranteeApp, screen: Screen[Any], renderable: Any) -> None:
+        display(self, screen, renderable)
+        if renderable is not None and not first and isinstance(screen, LogScreen):
+            t = screen.query_one(LazyTable)
+            widths = [(column.key, width) for column, width in t._widths]
+            loaded = [row.key for i in range(t.row_count) if (row := t.row_at(i))]
+            first.append((widths, loaded))
+
+    monkeypatch.setattr(GuaranteeApp, "_display", spy)
+    for lang in ("en", "fr"):
+        first.clear()
+        app = make_app(agent="Sofia", lang=lang)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("l")
+            await settle(pilot)
+            assert showing(app, LogScreen)
+            t = table(app)
+            settled = [(column.key, width) for column, width in t._widths]
+            assert first == [(settled, keys(app))], lang
+            assert keys(app) == ["22", "g21", "1"]  # a decision, its folded marks, another

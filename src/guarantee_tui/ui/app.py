@@ -598,9 +598,14 @@ class GuaranteeApp(App[None]):
             self.push_screen(PhoneScreen())
 
     def action_log(self) -> None:
-        from guarantee_tui.ui.screens.log import LogScreen
+        from guarantee_tui.ui.base import AppScreen
+        from guarantee_tui.ui.screens.log import LogScreen, open_log
 
-        if not isinstance(self.screen, LogScreen):
+        if isinstance(self.screen, LogScreen):
+            return
+        if isinstance(self.screen, AppScreen):
+            open_log(self.screen)
+        else:
             self.push_screen(LogScreen())
 
     def action_help(self) -> None:

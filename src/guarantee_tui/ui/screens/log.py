@@ -31,7 +31,7 @@ from guarantee_tui.presentation import log_action_label
 from guarantee_tui.services import log
 from guarantee_tui.services.log import DECISIONS, Entry, Grouped, LogFilter
 from guarantee_tui.text import visible
-from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.base import AppScreen, open_loaded
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -114,6 +114,38 @@ class _Open:
 
 
 @dataclass(frozen=True, slots=True)
+class Opening:
+    """What the log's first frame shows, read before the screen is pushed: the
+    agents a filter can name and the newest rows, which size the columns."""
+
+    agents: list[str]
+    rows: list[Grouped]
+
+
+# A database slower than this gets the log at once, its columns growing as rows come.
+SLOW_OPEN: Final = 0.15
+# The rows read before the push: a screen's worth on any terminal.
+OPENING_ROWS: Final = 100
+
+
+def open_log(screen: AppScreen) -> None:
+    """Reads the agents and the newest rows, then shows the log with them: its
+    first frame is the settled one (pushing first drew the header twice, the
+    columns widening as the first page came). The count comes after, in the
+    screen: on a long log it takes far longer than the rows."""
+    agent = screen.gapp.agent
+
+    def load(db: Any) -> Opening:
+        f = LogFilter()
+        return Opening(log.known_agents(db, agent), log.page_grouped(db, f, agent, 0, OPENING_ROWS))
+
+    def push(opening: Opening | None) -> None:
+        screen.app.push_screen(LogScreen(opening=opening))
+
+    open_loaded(screen, load, push, group="open-log", slow=SLOW_OPEN)
+
+
+@dataclass(frozen=True, slots=True)
 class _Counted:
     total: int
     # Decision seq -> its index in the folded log, for the groups left open.
@@ -137,9 +169,10 @@ class LogScreen(AppScreen):
         Binding("enter", "open_entry", N_("Open"), show=False, id="log.open"),
     ]
 
-    def __init__(self, f: LogFilter | None = None) -> None:
+    def __init__(self, f: LogFilter | None = None, *, opening: Opening | None = None) -> None:
         super().__init__()
         self.filter = f or LogFilter()
+        self._opening = opening
         self._total: int | None = None
         self._opens: list[_Open] = []
         # Folded-log index -> its row, as loaded.
@@ -151,6 +184,10 @@ class LogScreen(AppScreen):
         self._widest: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
+        if self._opening is not None:
+            self._agents = self._opening.agents
+            self._rows = dict(enumerate(self._opening.rows))
+            self._widen([self._row(g) for g in self._opening.rows])
         yield TopBar()
         yield Static(id="log-summary")
         yield LazyTable(self._columns(), id="log-table")
@@ -195,6 +232,11 @@ class LogScreen(AppScreen):
 
     def _measure(self, rows: list[Row]) -> None:
         """Widens the columns to what these rows hold (never narrows them)."""
+        if self._widen(rows):
+            self.table.set_columns(self._columns())
+
+    def _widen(self, rows: list[Row]) -> bool:
+        """Whether a cell of these rows is wider than its column's widest so far."""
         keys = ("seq", "at", "agent", "action", "claim", "market", "refund")
         grew = False
         for row in rows:
@@ -203,16 +245,23 @@ class LogScreen(AppScreen):
                 if size > self._widest.get(key, 0):
                     self._widest[key] = size
                     grew = True
-        if grew:
-            self.table.set_columns(self._columns())
+        return grew
 
     @property
     def table(self) -> LazyTable:
         return self.query_one("#log-table", LazyTable)
 
     def on_mount(self) -> None:
-        # The first load comes with ScreenResume, which follows every push.
+        # The count comes with ScreenResume, which follows every push.
         self.table.focus()
+        self._summary()
+        if self._opening is not None:
+            # The newest rows at once; until the count, the table ends with them.
+            rows = self._opening.rows
+            generation = self.table.reset(len(rows))
+            self.table.set_rows(generation, 0, self._rows_for(0, len(rows)))
+            self._opening = None
+            return
         agent = self.gapp.agent
         self.run_db(lambda db: log.known_agents(db, agent), self._known, group="log-agents")
 
@@ -230,7 +279,9 @@ class LogScreen(AppScreen):
 
     def retranslate(self) -> None:
         super().retranslate()
+        # Measured again in this language, from the rows already read.
         self._widest.clear()
+        self._widen([self._row(g) for g in self._rows.values()])
         self.table.set_columns(self._columns())
         if self._total is not None:
             self._reset()
