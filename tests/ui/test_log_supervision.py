@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from textual.widgets import Input, SelectionList
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.policy.messages import Message
-from guarantee_tui.services import decisions
+from guarantee_tui.services import decisions, verification
 from guarantee_tui.services.log import iter_all
 from guarantee_tui.store.engine import make_engine
 from guarantee_tui.store.models import Claim
@@ -451,3 +452,42 @@ async def test_the_log_s_first_frame_is_its_settled_one(
             settled = [(column.key, width) for column, width in t._widths]
             assert first == [(settled, keys(app))], lang
             assert keys(app) == ["22", "g21", "1"]  # a decision, its folded marks, another
+
+
+async def test_columns_widen_for_rows_on_screen_not_for_rows_read_ahead(
+    make_app: MakeApp, ui_db: str
+) -> None:
+    """The table reads a page below the view and the last page before they
+    show: their wider cells widen the header once scrolled to, not under the
+    agent's eyes while the top is read."""
+    engine = make_engine(ui_db)
+    start = AT - timedelta(days=2)
+    # The oldest 50 marks untruthful (a longer word), the newest 110 truthful.
+    for n in range(160):
+        verification.mark(
+            engine,
+            "CL-PEND-PT",
+            f"P-L-{n % 20 + 1:02d}",
+            "untruthful" if n < 50 else "truthful",
+            agent="Ana",
+            at=start + timedelta(minutes=n),
+            note="Le client dit ne pas avoir été appelé" if n < 50 else "",
+        )
+    engine.dispose()
+    app = make_app(agent="Sofia")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        t = table(app)
+        assert t.row_count == 161  # and Rui's decision
+        # Read ahead already: the last rows, untruthful marks.
+        assert cell_text(t.row_at(159).cells[3]) == "marked untruthful"  # type: ignore[union-attr]
+
+        def action_width() -> int:
+            return {column.key: width for column, width in t._widths}["action"]
+
+        assert action_width() == len("marked truthful")
+        await pilot.press("G")
+        await settle(pilot)
+        assert action_width() == len("marked untruthful")

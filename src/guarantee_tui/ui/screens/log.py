@@ -182,6 +182,10 @@ class LogScreen(AppScreen):
         self._agents: list[str] = []
         # The widest cell of each column so far.
         self._widest: dict[str, int] = {}
+        # Rows loaded ahead of the view (a page below, the last page for G),
+        # by their first index: measured once on screen, so that the header
+        # never widens for rows the agent cannot see.
+        self._unmeasured: dict[int, tuple[int, list[Row]]] = {}
 
     def compose(self) -> ComposeResult:
         if self._opening is not None:
@@ -254,6 +258,7 @@ class LogScreen(AppScreen):
     def on_mount(self) -> None:
         # The count comes with ScreenResume, which follows every push.
         self.table.focus()
+        self.watch(self.table, "scroll_y", self._measure_shown, init=False)
         self._summary()
         if self._opening is not None:
             # The newest rows at once; until the count, the table ends with them.
@@ -393,8 +398,26 @@ class LogScreen(AppScreen):
         )
 
     def _show(self, generation: int, start: int, rows: list[Row]) -> None:
-        self._measure(rows)
         self.table.set_rows(generation, start, rows)
+        self._unmeasured[start] = (generation, rows)
+        self._measure_shown()
+
+    def on_resize(self) -> None:
+        # A taller terminal shows rows read ahead without a scroll.
+        self.call_after_refresh(self._measure_shown)
+
+    def _measure_shown(self) -> None:
+        """Widens the columns for the loaded rows now on screen."""
+        table = self.table
+        view = table.rows_in_view
+        shown: list[Row] = []
+        for start, (generation, rows) in list(self._unmeasured.items()):
+            if generation != table.generation:
+                del self._unmeasured[start]
+            elif start < view.stop and start + len(rows) > view.start:
+                del self._unmeasured[start]
+                shown += rows
+        self._measure(shown)
 
     def _rows_for(self, start: int, end: int) -> list[Row]:
         rows = []

@@ -300,6 +300,14 @@ class LazyTable(ScrollView, can_focus=True):
     def _body_height(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
 
+    @property
+    def rows_in_view(self) -> range:
+        """The indexes of the rows on screen now (none before the first layout)."""
+        if not self.scrollable_content_region.height:
+            return range(0)
+        top = round(self.scroll_offset.y)
+        return range(top, min(top + self._body_height, self._count))
+
     # --- painting ---------------------------------------------------------
 
     def _cell_strip(
