@@ -102,7 +102,9 @@ def _loaded_after(statement: str) -> set[str]:
 
 
 def test_importing_the_policy_loads_no_database_or_ui() -> None:
-    loaded = _loaded_after("import guarantee_tui.policy")
+    # Every name of the package, which reads them from its modules on first use.
+    loaded = _loaded_after("import guarantee_tui.policy as p; [getattr(p, n) for n in p.__all__]")
+    assert "guarantee_tui.policy.conditions" in loaded
     for heavy in ("sqlalchemy", "textual", "rich", "babel", "psycopg", "alembic"):
         assert heavy not in loaded, f"importing the policy loaded {heavy}"
 
@@ -112,3 +114,17 @@ def test_the_check_command_does_not_load_the_ui() -> None:
         "import guarantee_tui.cli as c, guarantee_tui.cli.check as k, guarantee_tui.services.checks"
     )
     assert "textual" not in loaded
+
+
+def test_the_workspace_opens_without_building_the_policy_s_classes() -> None:
+    """What the queue's first paint imports: the policy's words, not its facts,
+    results and conditions, nor SQLAlchemy, which come once it has painted
+    (their classes took a tenth of the start-up: scripts/bench.py)."""
+    loaded = _loaded_after(
+        "import guarantee_tui.cli.app, guarantee_tui.ui.app, guarantee_tui.ui.screens.queue, "
+        "guarantee_tui.services.first_page"
+    )
+    assert "guarantee_tui.policy.vocabulary" in loaded
+    for later in ("conditions", "facts", "results"):
+        assert f"guarantee_tui.policy.{later}" not in loaded
+    assert "sqlalchemy" not in loaded

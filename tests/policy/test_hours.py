@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from guarantee_tui.config import HoursSettings, hours_settings
 from guarantee_tui.i18n import translator
-from guarantee_tui.policy.facts import Market
 from guarantee_tui.policy.hours import line_status
 from guarantee_tui.policy.markets import MARKETS
+from guarantee_tui.policy.vocabulary import Market
 from guarantee_tui.services.hours import closed_days, lines, when
 
 PARIS = ZoneInfo("Europe/Paris")

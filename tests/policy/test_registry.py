@@ -26,13 +26,13 @@ from guarantee_tui.policy import (
     recommended_action,
     verdict_of,
 )
-from guarantee_tui.policy.conditions import (
+from guarantee_tui.policy.conditions import _context
+from guarantee_tui.policy.messages import Percent
+from guarantee_tui.policy.vocabulary import (
     FIRST_CONTACT_LIMIT,
     PROFILE_MIN_PERCENT,
     PURCHASE_WINDOW_MONTHS,
-    _context,
 )
-from guarantee_tui.policy.messages import Percent
 from tests.builders import AT, purchases
 from tests.policy.test_properties import cases
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from guarantee_tui.i18n import translator
-from guarantee_tui.policy.conditions import FIRST_CONTACT_LIMIT
+from guarantee_tui.policy.vocabulary import FIRST_CONTACT_LIMIT
 from guarantee_tui.services.claim_view import ContactLine
 from guarantee_tui.store.details import ContactDetails
 from guarantee_tui.ui.screens.contacts import delay_cell

@@ -22,18 +22,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from guarantee_tui.policy.calendar import add_months
-from guarantee_tui.policy.facts import (
-    Channel,
-    Claim,
-    ClaimStatus,
-    LabelKind,
-    Pack,
-    Professional,
-    Purchase,
-    Review,
-    ReviewSource,
-    Verification,
-)
+from guarantee_tui.policy.facts import Claim, Pack, Professional, Purchase, Review
 from guarantee_tui.policy.markets import LABEL_NAMES, MarketRules, rules_for
 from guarantee_tui.policy.messages import (
     N_,
@@ -47,21 +36,27 @@ from guarantee_tui.policy.messages import (
 )
 from guarantee_tui.policy.results import (
     Checklist,
-    ConditionId,
     ConditionResult,
     Milestones,
-    Status,
     recommended_action,
     verdict_of,
 )
-
-CONTACTS_REQUIRED = 20
-PROFILE_MIN_PERCENT = 80
-PURCHASE_WINDOW_MONTHS = 3
-WAITING_MONTHS = 1
-FIRST_CONTACT_LIMIT = timedelta(hours=24)
-POSITIVE_RATING = 4
-REVIEWS_REQUIRED = 2
+from guarantee_tui.policy.vocabulary import (
+    CONTACTS_REQUIRED,
+    FIRST_CONTACT_LIMIT,
+    POSITIVE_RATING,
+    PROFILE_MIN_PERCENT,
+    PURCHASE_WINDOW_MONTHS,
+    REVIEWS_REQUIRED,
+    WAITING_MONTHS,
+    Channel,
+    ClaimStatus,
+    ConditionId,
+    LabelKind,
+    ReviewSource,
+    Status,
+    Verification,
+)
 
 NO_CONTACT_YET = N_("No contact bought yet.")
 

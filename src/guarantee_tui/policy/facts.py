@@ -8,41 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-
-class Market(StrEnum):
-    FR = "FR"
-    PT = "PT"
-
-
-class LabelKind(StrEnum):
-    VERIFIED_INDEPENDENT = "verified_independent"
-    VERIFIED_COMPANY = "verified_company"
-    LIABILITY_INSURANCE = "liability_insurance"
-    TRADE_LICENSE = "trade_license"
-
-
-class Channel(StrEnum):
-    PRIORITY_DISCOUNT = "priority_discount"
-    STANDARD = "standard"
-
-
-class ReviewSource(StrEnum):
-    PLATFORM_CONTACT = "platform_contact"
-    FORMER_CLIENT = "former_client"
-
-
-class ClaimStatus(StrEnum):
-    OPEN = "open"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SUSPENDED = "suspended"
-
-
-class Verification(StrEnum):
-    TRUTHFUL = "truthful"
-    UNTRUTHFUL = "untruthful"
+from guarantee_tui.policy.vocabulary import ClaimStatus, Market
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,50 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from guarantee_tui.policy.facts import Market, Purchase
+from guarantee_tui.policy.facts import Purchase
 from guarantee_tui.policy.messages import Message
-
-
-class ConditionId(StrEnum):
-    """Every condition of POLICY.md, in checklist order."""
-
-    FIRST_TWENTY_CONTACTS = "first_twenty_contacts"
-    NO_JOB_WON = "no_job_won"
-    NO_PREVIOUS_REFUND = "no_previous_refund"
-    PROFILE_COMPLETE = "profile_complete"
-    TRUST_LABELS = "trust_labels"
-    PRIORITY_DISCOUNT_CHANNEL = "priority_discount_channel"
-    PURCHASE_WINDOW = "purchase_window"
-    NO_PAYMENT_INCIDENT = "no_payment_incident"
-    FIRST_CONTACT_24H = "first_contact_24h"
-    CONTACT_REVIEWS = "contact_reviews"
-    FORMER_CLIENT_REVIEWS = "former_client_reviews"
-    WAITING_PERIOD = "waiting_period"
-    ACTIVE_PACK = "active_pack"
-    EXPLANATIONS_COMPLETE = "explanations_complete"
-    EXPLANATIONS_VERIFIED = "explanations_verified"
-
-
-class Status(StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    PENDING = "pending"
-    UNKNOWN = "unknown"
-
-
-class Verdict(StrEnum):
-    ELIGIBLE = "eligible"
-    NOT_ELIGIBLE = "not_eligible"
-    PENDING = "pending"
-
-
-class Action(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    SUSPEND = "suspend"
-    WAIT = "wait"
+from guarantee_tui.policy.vocabulary import Action, ConditionId, Market, Status, Verdict
 
 
 def verdict_of(statuses: Iterable[Status]) -> Verdict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Final
 
-from guarantee_tui.policy.conditions import CONTACTS_REQUIRED
+from guarantee_tui.policy.vocabulary import CONTACTS_REQUIRED
 
 # Both ends included; decades of margin on either side of the marketplace's
 # life, and centuries before any arithmetic of the policy could overflow.

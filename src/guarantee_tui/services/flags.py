@@ -21,8 +21,8 @@ from enum import StrEnum
 from typing import Final
 
 from guarantee_tui.policy import Purchase, Review
-from guarantee_tui.policy.conditions import POSITIVE_RATING
 from guarantee_tui.policy.messages import Items, Message, Moment, msg
+from guarantee_tui.policy.vocabulary import POSITIVE_RATING
 from guarantee_tui.text import fold
 
 SIMILAR: Final = 0.9

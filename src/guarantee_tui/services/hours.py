@@ -15,9 +15,9 @@ from functools import cache
 from guarantee_tui.config import HoursSettings
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.policy.calendar import to_local
-from guarantee_tui.policy.facts import Market
 from guarantee_tui.policy.hours import LineStatus, line_status
 from guarantee_tui.policy.markets import MARKETS
+from guarantee_tui.policy.vocabulary import Market
 
 __all__ = ["HoursSettings", "LineStatus", "closed_days", "lines", "when"]
 

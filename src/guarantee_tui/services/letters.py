@@ -28,9 +28,9 @@ from sqlalchemy import Connection
 
 from guarantee_tui.i18n import Translator, letter_translator
 from guarantee_tui.policy import CONDITION_REQUIREMENTS, Checklist, ConditionId, Status
-from guarantee_tui.policy.conditions import CONTACTS_REQUIRED
 from guarantee_tui.policy.markets import MarketRules, rules_for
 from guarantee_tui.policy.messages import Items, Message, Moment, Param, msg, nmsg
+from guarantee_tui.policy.vocabulary import CONTACTS_REQUIRED
 from guarantee_tui.store import details
 from guarantee_tui.store.facts import ClaimFacts, load_professional
 from guarantee_tui.store.professionals import company_name

@@ -33,10 +33,10 @@ from guarantee_tui.policy import (
     Verdict,
     evaluate,
 )
-from guarantee_tui.policy.conditions import POSITIVE_RATING, REVIEWS_REQUIRED
 from guarantee_tui.policy.facts import Professional
 from guarantee_tui.policy.markets import MarketRules, rules_for
 from guarantee_tui.policy.messages import Credits, Items, Message, Moment, msg, nmsg
+from guarantee_tui.policy.vocabulary import POSITIVE_RATING, REVIEWS_REQUIRED
 from guarantee_tui.services.agents import resolve_actor
 from guarantee_tui.store import calls, details, search
 from guarantee_tui.store.calls import CallNoteRow

@@ -18,7 +18,7 @@ from sqlalchemy import BindParameter, Connection, bindparam, select, true
 from sqlalchemy.orm import aliased
 
 from guarantee_tui import policy
-from guarantee_tui.policy.conditions import CONTACTS_REQUIRED
+from guarantee_tui.policy.vocabulary import CONTACTS_REQUIRED
 from guarantee_tui.store.models import (
     Claim,
     CompletenessRecord,
