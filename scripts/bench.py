@@ -769,10 +769,14 @@ def log_at_scale(bench: Bench) -> Rows:
     finally:
         engine.dispose()
     rate = result.count / seconds
+    # The database holds the log alone: the tables beside it cannot say what it
+    # says (no claims, no professionals), so only the chain's verdict counts here.
+    chain = "chain holds" if result.broken_seq is None else f"BROKEN at {result.broken_seq}"
     rows.append(
         (
             "log verify",
-            f"{'OK' if result.ok else 'BROKEN'} {number(result.count)} entries in {seconds:.1f} s",
+            f"{chain}, {number(result.count)} entries in {seconds:.1f} s "
+            f"(tables compared: {number(len(result.differences))} differences, a log alone)",
         )
     )
     rows.append(

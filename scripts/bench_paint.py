@@ -140,7 +140,9 @@ def workspace(db: str, screen: str) -> None:
     def rows_arrived(table: LazyTable, *args: Any) -> None:
         set_rows(table, *args)
         app = table.app
-        if isinstance(app, Measured) and table.row_at(0) is not None:
+        # An empty first page is painted too (the 1,000,000-entry log's
+        # database has no claims: its queue is empty).
+        if isinstance(app, Measured) and (table.row_at(0) is not None or not table.row_count):
             app.rows_painted(type(table.screen).__name__)
 
     LazyTable.set_rows = rows_arrived  # type: ignore[method-assign,assignment]
