@@ -249,13 +249,19 @@ def count_grouped(engine: Engine, f: LogFilter, agent: str | None) -> int:
 
 
 def page_grouped(
-    engine: Engine, f: LogFilter, agent: str | None, offset: int, limit: int
+    engine: Engine,
+    f: LogFilter,
+    agent: str | None,
+    offset: int,
+    limit: int,
+    total: int | None = None,
 ) -> list[Grouped]:
-    """Newest first; the marks that led to a decision are one row, not a row each."""
+    """Newest first; the marks that led to a decision are one row, not a row each.
+    `total`, the count (`count_grouped`) when known, makes the older pages quick."""
     with engine.connect() as conn:
         actor = lookup_actor(conn, agent)
         mine = scoped(f, actor)
-        entries = store.page_top_level(conn, mine, offset, limit)
+        entries = store.page_top_level(conn, mine, offset, limit, total)
         groups = store.mark_groups(conn, entries, mine)
     rows = []
     for e in entries:

@@ -280,10 +280,22 @@ def _count(conn: Connection, conditions: list[Any]) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def _page(conn: Connection, conditions: list[Any], offset: int, limit: int) -> list[Entry]:
+def _page(
+    conn: Connection, conditions: list[Any], offset: int, limit: int, total: int | None = None
+) -> list[Entry]:
+    """Newest first, rows offset..offset+limit. Given `total`, the rows' count
+    under these conditions, a page in the older half is read from the oldest
+    end: an offset is a scan of every row it skips, and with each row tested
+    for folding that was 4 s for the last page of a 1,000,000-entry log."""
     stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
     for condition in conditions:
         stmt = stmt.where(condition)
+    if total is not None and offset > total // 2:
+        end = min(offset + limit, total)
+        if end <= offset:
+            return []
+        rows = conn.execute(stmt.order_by(LogEntry.seq).offset(total - end).limit(end - offset))
+        return [_row_to_entry(row) for row in rows.mappings()][::-1]
     rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
     return [_row_to_entry(row) for row in rows.mappings()]
 
@@ -292,9 +304,11 @@ def count_entries(conn: Connection, f: LogFilter) -> int:
     return _count(conn, _where(f))
 
 
-def page_entries(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
-    """Newest first."""
-    return _page(conn, _where(f), offset, limit)
+def page_entries(
+    conn: Connection, f: LogFilter, offset: int, limit: int, total: int | None = None
+) -> list[Entry]:
+    """Newest first; `total`, when known (`count_entries`), speeds up the older half."""
+    return _page(conn, _where(f), offset, limit, total)
 
 
 def filtered_entries(conn: Connection, f: LogFilter, *, batch_size: int = 2000) -> Iterator[Entry]:
@@ -522,9 +536,12 @@ def count_top_level(conn: Connection, f: LogFilter) -> int:
     return _count_top_level(conn, f)
 
 
-def page_top_level(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
-    """Newest first, the folded marks left out."""
-    return _page(conn, _top_level(f), offset, limit)
+def page_top_level(
+    conn: Connection, f: LogFilter, offset: int, limit: int, total: int | None = None
+) -> list[Entry]:
+    """Newest first, the folded marks left out; `total`, when known
+    (`count_top_level`), speeds up the older half."""
+    return _page(conn, _top_level(f), offset, limit, total)
 
 
 @dataclass(frozen=True, slots=True)

@@ -390,8 +390,9 @@ class LogScreen(AppScreen):
             self.table.forget_request(generation, start)
             return False
 
+        total = self._total
         self.run_db(
-            lambda db: log.page_grouped(db, f, agent, first, last - first + 1),
+            lambda db: log.page_grouped(db, f, agent, first, last - first + 1, total),
             done,
             group=f"log-page-{start}",
             on_error=failed,
