@@ -232,3 +232,23 @@ def test_a_page_read_from_the_oldest_end_is_the_same_page(engine: Engine, seed: 
                             offset,
                             limit,
                         )
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_a_page_read_from_its_neighbour_s_key_is_the_same_page(engine: Engine, seed: int) -> None:
+    """A page next to rows the screen holds is read from the neighbour's seq
+    (no offset to scan): the same rows as by offset, from either side."""
+    fill(engine, seed, entries=120)
+    with engine.connect() as conn:
+        for f in filters():
+            every = log.page_top_level(conn, f, 0, 10_000)
+            total = len(every)
+            for offset in range(0, total, 7):
+                for limit in (1, 5, 40):
+                    plain = log.page_top_level(conn, f, offset, limit)
+                    if offset > 0:
+                        above = log.Around(older_than=every[offset - 1].seq)
+                        assert log.page_top_level(conn, f, offset, limit, around=above) == plain
+                    if offset + limit < total:
+                        below = log.Around(newer_than=every[offset + limit].seq)
+                        assert log.page_top_level(conn, f, offset, limit, around=below) == plain

@@ -17,9 +17,10 @@ from textual.widgets import Input, SelectionList
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.policy.messages import Message
-from guarantee_tui.services import decisions, verification
+from guarantee_tui.services import decisions, log, verification
 from guarantee_tui.services.log import iter_all
 from guarantee_tui.store.engine import make_engine
+from guarantee_tui.store.log import NewEntry, append
 from guarantee_tui.store.models import Claim
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens.claim import ClaimScreen
@@ -491,3 +492,49 @@ async def test_columns_widen_for_rows_on_screen_not_for_rows_read_ahead(
         await pilot.press("G")
         await settle(pilot)
         assert action_width() == len("marked untruthful")
+
+
+async def test_scrolling_down_reads_each_page_from_the_row_above_it(
+    make_app: MakeApp, ui_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page below rows already read is read from the last one's key, not by
+    an offset that scans every row above it (2 s deep in a 1,000,000-entry log)."""
+    engine = make_engine(ui_db)
+    with engine.begin() as conn:
+        for n in range(360):
+            append(
+                conn,
+                NewEntry(
+                    at=AT - timedelta(days=2) + timedelta(minutes=n),
+                    agent="Ana",
+                    role="agent",
+                    action="mark_truthful",
+                    claim_ref="CL-PEND-PT",
+                    market="PT",
+                ),
+            )
+    engine.dispose()
+    asked: list[tuple[int, log.Around | None]] = []
+    page_grouped = log.page_grouped
+
+    def spy(db: Any, f: Any, agent: Any, offset: int, limit: int, *rest: Any) -> Any:
+        asked.append((offset, rest[1] if len(rest) > 1 else None))
+        return page_grouped(db, f, agent, offset, limit, *rest)
+
+    monkeypatch.setattr(log, "page_grouped", spy)
+    app = make_app(agent="Sofia")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        t = table(app)
+        assert t.row_count == 361
+        for _ in range(6):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        above = t.row_at(199)
+        assert above is not None
+        assert (200, log.Around(older_than=int(above.key))) in asked
+        assert [row.key for i in range(200, 300) if (row := t.row_at(i))] == [
+            str(seq) for seq in range(int(above.key) - 1, int(above.key) - 101, -1)
+        ]

@@ -30,6 +30,7 @@ from guarantee_tui.store import log as store
 from guarantee_tui.store.log import (
     GENESIS,
     HASHED_FIELDS,
+    Around,
     Entry,
     LogFilter,
     NewEntry,
@@ -38,7 +39,7 @@ from guarantee_tui.store.log import (
 from guarantee_tui.store.transactions import write_transaction
 from guarantee_tui.text import inert_json, visible
 
-__all__ = ["Entry", "Grouped", "LogFilter"]
+__all__ = ["Around", "Entry", "Grouped", "LogFilter"]
 
 # Every kind of act the log records.
 ACTIONS: Final = (
@@ -255,13 +256,15 @@ def page_grouped(
     offset: int,
     limit: int,
     total: int | None = None,
+    around: Around | None = None,
 ) -> list[Grouped]:
     """Newest first; the marks that led to a decision are one row, not a row each.
-    `total`, the count (`count_grouped`) when known, makes the older pages quick."""
+    `total` (`count_grouped`) and `around` (the seq of a row beside the page),
+    when known, make deep pages quick."""
     with engine.connect() as conn:
         actor = lookup_actor(conn, agent)
         mine = scoped(f, actor)
-        entries = store.page_top_level(conn, mine, offset, limit, total)
+        entries = store.page_top_level(conn, mine, offset, limit, total, around or Around())
         groups = store.mark_groups(conn, entries, mine)
     rows = []
     for e in entries:

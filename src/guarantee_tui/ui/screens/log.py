@@ -29,7 +29,7 @@ from textual.widgets import Static
 from guarantee_tui.i18n import N_, Translator, local_moment, market_zone
 from guarantee_tui.presentation import log_action_label
 from guarantee_tui.services import log
-from guarantee_tui.services.log import DECISIONS, Entry, Grouped, LogFilter
+from guarantee_tui.services.log import DECISIONS, Around, Entry, Grouped, LogFilter
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import AppScreen, open_loaded
 from guarantee_tui.ui.widgets.footer import AppFooter
@@ -391,8 +391,17 @@ class LogScreen(AppScreen):
             return False
 
         total = self._total
+        # A neighbour already read: the page is read from its key, at any depth.
+        before, after = self._rows.get(first - 1), self._rows.get(last + 1)
+        around = (
+            Around(older_than=before.entry.seq)
+            if before is not None
+            else Around(newer_than=after.entry.seq)
+            if after is not None
+            else Around()
+        )
         self.run_db(
-            lambda db: log.page_grouped(db, f, agent, first, last - first + 1, total),
+            lambda db: log.page_grouped(db, f, agent, first, last - first + 1, total, around),
             done,
             group=f"log-page-{start}",
             on_error=failed,
