@@ -118,13 +118,13 @@ def test_the_check_command_does_not_load_the_ui() -> None:
 
 def test_the_workspace_opens_without_building_the_policy_s_classes() -> None:
     """What the queue's first paint imports: the policy's words, not its facts,
-    results and conditions, nor SQLAlchemy, which come once it has painted
-    (their classes took a tenth of the start-up: scripts/bench.py)."""
+    results, conditions and messages, nor SQLAlchemy, which come once it has
+    painted (their classes took a tenth of the start-up: scripts/bench.py)."""
     loaded = _loaded_after(
         "import guarantee_tui.cli.app, guarantee_tui.ui.app, guarantee_tui.ui.screens.queue, "
         "guarantee_tui.services.first_page"
     )
     assert "guarantee_tui.policy.vocabulary" in loaded
-    for later in ("conditions", "facts", "results"):
+    for later in ("conditions", "facts", "results", "messages"):
         assert f"guarantee_tui.policy.{later}" not in loaded
     assert "sqlalchemy" not in loaded

@@ -57,7 +57,6 @@ The office hours of the support lines are set in the config file only::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -203,6 +202,9 @@ def config_path() -> Path:
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
+    # Here, not at the top: with no config file the first paint need not.
+    import tomllib
+
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

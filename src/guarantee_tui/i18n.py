@@ -19,23 +19,17 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, get_time_format
 from babel.numbers import format_decimal, format_percent
 
 from guarantee_tui.policy.calendar import to_local
-from guarantee_tui.policy.messages import (
-    N_,
-    Credits,
-    Duration,
-    Items,
-    Message,
-    Moment,
-    Param,
-    Percent,
-)
+from guarantee_tui.policy.vocabulary import N_
+
+if TYPE_CHECKING:
+    from guarantee_tui.policy.messages import Message, Param
 
 DOMAIN: Final = "messages"
 DEFAULT_LANGUAGE: Final = "en"
@@ -174,6 +168,9 @@ class Translator:
         return text.format_map({k: self.param(v) for k, v in message.params.items()})
 
     def param(self, value: Param) -> str:
+        # Here, not at the top: the workspace's first paint renders no message.
+        from guarantee_tui.policy.messages import Credits, Duration, Items, Message, Moment, Percent
+
         match value:
             case bool():
                 raise TypeError("booleans are not message parameters")

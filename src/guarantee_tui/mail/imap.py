@@ -41,7 +41,7 @@ from urllib.parse import quote
 from guarantee_tui.config import ImapSettings
 from guarantee_tui.errors import UserError
 from guarantee_tui.mail.sources import RawMessage
-from guarantee_tui.policy.messages import N_
+from guarantee_tui.policy.vocabulary import N_
 
 if TYPE_CHECKING:
     from guarantee_tui.i18n import Translator

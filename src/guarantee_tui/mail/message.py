@@ -39,7 +39,7 @@ from email.utils import parseaddr
 from typing import Final
 
 from guarantee_tui.mail.html import html_to_text
-from guarantee_tui.policy.messages import N_
+from guarantee_tui.policy.vocabulary import N_
 
 # More MIME parts than a person's message ever has (each has its own header).
 MAX_PARTS: Final = 200

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final
 
 from guarantee_tui.errors import UserError
-from guarantee_tui.policy.messages import N_
+from guarantee_tui.policy.vocabulary import N_
 
 if TYPE_CHECKING:
     from guarantee_tui.i18n import Translator

@@ -24,16 +24,7 @@ from types import MappingProxyType
 from guarantee_tui.policy.calendar import add_months
 from guarantee_tui.policy.facts import Claim, Pack, Professional, Purchase, Review
 from guarantee_tui.policy.markets import LABEL_NAMES, MarketRules, rules_for
-from guarantee_tui.policy.messages import (
-    N_,
-    Duration,
-    Items,
-    Message,
-    Moment,
-    Percent,
-    msg,
-    nmsg,
-)
+from guarantee_tui.policy.messages import Duration, Items, Message, Moment, Percent, msg, nmsg
 from guarantee_tui.policy.results import (
     Checklist,
     ConditionResult,
@@ -44,6 +35,7 @@ from guarantee_tui.policy.results import (
 from guarantee_tui.policy.vocabulary import (
     CONTACTS_REQUIRED,
     FIRST_CONTACT_LIMIT,
+    N_,
     POSITIVE_RATING,
     PROFILE_MIN_PERCENT,
     PURCHASE_WINDOW_MONTHS,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from guarantee_tui.policy.messages import N_
-from guarantee_tui.policy.vocabulary import LabelKind, Market
+from guarantee_tui.policy.vocabulary import N_, LabelKind, Market
 
 
 @dataclass(frozen=True, slots=True)

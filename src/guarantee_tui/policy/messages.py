@@ -94,11 +94,6 @@ def nmsg(singular: str, plural: str, count: int, /, **params: Param) -> Message:
     return Message(singular, MappingProxyType({"n": count, **params}), plural, count)
 
 
-def N_(text: str) -> str:
-    """Marks a text for extraction without translating it here."""
-    return text
-
-
 def _param_to_json(value: Param) -> object:
     match value:
         case bool():

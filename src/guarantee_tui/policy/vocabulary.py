@@ -1,6 +1,7 @@
 """The words the policy speaks in: the kinds of facts (markets, labels,
-channels, statuses) and of results (conditions, verdicts, actions), and the
-guarantee's numbers as POLICY.md states them.
+channels, statuses) and of results (conditions, verdicts, actions), the
+guarantee's numbers as POLICY.md states them, and `N_`, which marks a text
+for the catalogs.
 
 Apart from the facts and the results, which are many dataclasses: the
 workspace's first paint needs these words, not the rest of the policy, and
@@ -11,6 +12,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+
+
+def N_(text: str) -> str:
+    """Marks a text for extraction without translating it here."""
+    return text
+
 
 CONTACTS_REQUIRED = 20
 PROFILE_MIN_PERCENT = 80

@@ -16,7 +16,6 @@ The help (`?`) and the command palette list the same entries: `listed`.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -206,6 +205,9 @@ def hidden_now(screen: Screen[Any], key: str) -> Binding | None:
 
 def our_classes() -> Iterator[type[DOMNode]]:
     """Every widget, screen and app class of ours (imports them all)."""
+    # Here, not at the top: only a user's keymap asks, and the first paint need not.
+    import pkgutil
+
     from guarantee_tui.ui import app, base, screens, widgets
 
     modules = [app, base]

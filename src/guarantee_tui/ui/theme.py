@@ -72,5 +72,8 @@ ANSI_DARK: Final = TerminalTheme(
 def apply(app: App[Any]) -> None:
     """Makes the app paint with these colours."""
     app.register_theme(THEME)
+    # The ANSI colours without their watcher: the theme's, next, refreshes the
+    # colour filter and the CSS with them. Each watcher reparsed the whole
+    # stylesheet, twice at every start.
+    app.set_reactive(type(app).ansi_theme_dark, ANSI_DARK)
     app.theme = THEME.name
-    app.ansi_theme_dark = ANSI_DARK
