@@ -29,7 +29,15 @@ from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.vocabulary import N_
 
 if TYPE_CHECKING:
-    from guarantee_tui.policy.messages import Message, Param
+    from guarantee_tui.policy.messages import (
+        Credits,
+        Duration,
+        Items,
+        Message,
+        Moment,
+        Param,
+        Percent,
+    )
 
 DOMAIN: Final = "messages"
 DEFAULT_LANGUAGE: Final = "en"
@@ -118,6 +126,26 @@ def normalise_language(code: str) -> str:
     return key
 
 
+_MessageClasses = tuple[
+    type["Moment"],
+    type["Credits"],
+    type["Percent"],
+    type["Duration"],
+    type["Items"],
+    type["Message"],
+]
+
+
+@cache
+def _message_classes() -> _MessageClasses:
+    """The policy's message classes, imported on the first message rendered
+    rather than at start: the workspace's first paint renders none. Once, not
+    at each parameter (`check --all` formats about 50 per claim)."""
+    from guarantee_tui.policy.messages import Credits, Duration, Items, Message, Moment, Percent
+
+    return Moment, Credits, Percent, Duration, Items, Message
+
+
 class Translator:
     """A language: its catalog and its locale's ways of writing dates and numbers."""
 
@@ -168,9 +196,7 @@ class Translator:
         return text.format_map({k: self.param(v) for k, v in message.params.items()})
 
     def param(self, value: Param) -> str:
-        # Here, not at the top: the workspace's first paint renders no message.
-        from guarantee_tui.policy.messages import Credits, Duration, Items, Message, Moment, Percent
-
+        Moment, Credits, Percent, Duration, Items, Message = _message_classes()
         match value:
             case bool():
                 raise TypeError("booleans are not message parameters")
