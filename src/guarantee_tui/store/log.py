@@ -307,31 +307,29 @@ def _page(
     stmt = select(*(getattr(LogEntry, name) for name in ENTRY_FIELDS))
     for condition in conditions:
         stmt = stmt.where(condition)
+    newest_first = True
     if around.older_than is not None:
-        stmt = stmt.where(LogEntry.seq < around.older_than).order_by(LogEntry.seq.desc())
-        return [_row_to_entry(row) for row in conn.execute(stmt.limit(limit)).mappings()]
-    if around.newer_than is not None:
-        stmt = stmt.where(LogEntry.seq > around.newer_than).order_by(LogEntry.seq)
-        return [_row_to_entry(row) for row in conn.execute(stmt.limit(limit)).mappings()][::-1]
-    if total is not None and offset > total // 2:
+        stmt, offset = stmt.where(LogEntry.seq < around.older_than), 0
+    elif around.newer_than is not None:
+        stmt, offset, newest_first = stmt.where(LogEntry.seq > around.newer_than), 0, False
+    elif total is not None and offset > total // 2:
         end = min(offset + limit, total)
         if end <= offset:
             return []
-        rows = conn.execute(stmt.order_by(LogEntry.seq).offset(total - end).limit(end - offset))
-        return [_row_to_entry(row) for row in rows.mappings()][::-1]
-    rows = conn.execute(stmt.order_by(LogEntry.seq.desc()).offset(offset).limit(limit))
-    return [_row_to_entry(row) for row in rows.mappings()]
+        offset, limit, newest_first = total - end, end - offset, False
+    order = LogEntry.seq.desc() if newest_first else LogEntry.seq
+    rows = conn.execute(stmt.order_by(order).offset(offset).limit(limit)).mappings()
+    entries = [_row_to_entry(row) for row in rows]
+    return entries if newest_first else entries[::-1]
 
 
 def count_entries(conn: Connection, f: LogFilter) -> int:
     return _count(conn, _where(f))
 
 
-def page_entries(
-    conn: Connection, f: LogFilter, offset: int, limit: int, total: int | None = None
-) -> list[Entry]:
-    """Newest first; `total`, when known (`count_entries`), speeds up the older half."""
-    return _page(conn, _where(f), offset, limit, total)
+def page_entries(conn: Connection, f: LogFilter, offset: int, limit: int) -> list[Entry]:
+    """Newest first."""
+    return _page(conn, _where(f), offset, limit)
 
 
 def filtered_entries(conn: Connection, f: LogFilter, *, batch_size: int = 2000) -> Iterator[Entry]:
