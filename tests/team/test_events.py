@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import Engine
 
 from guarantee_tui.services import events, leases
@@ -35,3 +37,29 @@ def test_acts_and_leases_come_through_the_feed(engine: Engine) -> None:
         # On PostgreSQL the decision's end of the lease may come first.
         assert later[-1] == ("CL-B", "take")
         assert set(later[:-1]) <= {("CL-A", "release")}
+
+
+def test_a_wait_ends_as_soon_as_its_stop_is_set(engine: Engine) -> None:
+    """A quitting app sets the stop: its follower thread must not wait out the
+    rest of a poll (half a second at each quit, before this) nor, on
+    PostgreSQL, the rest of a LISTEN's timeout."""
+    stop = threading.Event()
+    with events.follow(engine, poll_every=600.0, stop=stop) as feed:
+        came: list[list[Change]] = []
+        waiting = threading.Thread(target=lambda: came.append(feed.wait(600.0)))
+        waiting.start()
+        stop.set()
+        # Far under the wait's 600 s: the bound only keeps a broken stop from
+        # hanging the suite.
+        waiting.join(timeout=30.0)
+        assert not waiting.is_alive(), "the wait went on after its stop was set"
+        assert came == [[]]
+
+
+def test_a_feed_closed_on_its_own_leaves_its_callers_stop_alone(engine: Engine) -> None:
+    """The app's follower starts a new feed after an error closed the old one:
+    closing a feed must not stop the following for good."""
+    stop = threading.Event()
+    with events.follow(engine, stop=stop):
+        pass
+    assert not stop.is_set()

@@ -432,6 +432,37 @@ async def test_the_checklist_follows_another_connection_within_a_second(
         assert "Verdict: eligible" in visible_text(app)
 
 
+async def test_the_follower_ends_with_the_app_not_a_poll_later(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quitting waits for the thread that follows the other agents' acts: it
+    must end when the app does, not when its poll or LISTEN times out (half a
+    second at each quit before; a minute here, were it still so)."""
+    from guarantee_tui.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "FOLLOW_WAIT", 60.0)
+    monkeypatch.setattr(app_module, "FOLLOW_POLL", 60.0)
+    following = threading.Event()
+    ended = threading.Event()
+    follow = GuaranteeApp._follow
+
+    def watched(app: GuaranteeApp) -> None:
+        following.set()
+        try:
+            follow(app)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(GuaranteeApp, "_follow", watched)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await until(pilot, following.is_set, "the follower under way")
+        assert not ended.is_set()
+    # The bound only keeps a broken stop from hanging the suite.
+    assert ended.wait(30.0), "the follower outlived the app"
+
+
 async def test_data_text_is_never_markup(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

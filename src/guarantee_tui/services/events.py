@@ -6,7 +6,9 @@ given back) that came since the last call, waiting at most `timeout`
 seconds for one. On PostgreSQL the database announces them (LISTEN/NOTIFY):
 they come within milliseconds. On SQLite the feed asks the log and the
 lease events what is newer than what it saw, every `poll_every` seconds.
-Use one feed per worker thread and close it when done.
+Use one feed per worker thread and close it when done. Setting the `stop`
+event it was given (or closing it) ends a wait at once: an app that quits
+does not wait out the rest of a poll for its follower thread.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ __all__ = ["Change", "Feed", "follow"]
 
 
 class Feed:
-    def __init__(self, engine: Engine, poll_every: float = 0.5) -> None:
+    def __init__(
+        self, engine: Engine, poll_every: float = 0.5, stop: threading.Event | None = None
+    ) -> None:
         self._engine = engine
         self._poll_every = poll_every
-        self._stopped = threading.Event()
+        self._closed = threading.Event()
+        # What a wait wakes on: the caller's stop event, or the feed's closing.
+        self._stopped = stop if stop is not None else self._closed
         self._listener: store.Listener | None = None
         if engine.dialect.name == "postgresql":
             self._listener = store.Listener(engine)
@@ -37,20 +43,20 @@ class Feed:
     def wait(self, timeout: float) -> list[Change]:
         """The changes since the last call, waiting up to `timeout` seconds for one."""
         if self._listener is not None:
-            return self._listener.wait(timeout)
+            return self._listener.wait(timeout, self._stopped)
         remaining = timeout
         while True:
             with self._engine.connect() as conn:
                 changes, self._mark = store.since(conn, self._mark)
-            if changes or remaining <= 0 or self._stopped.is_set():
+            if changes or remaining <= 0 or self._stopped.is_set() or self._closed.is_set():
                 return changes
             step = min(self._poll_every, remaining)
-            # Wakes early when the feed is closed from another thread.
+            # Wakes early when the feed is stopped from another thread.
             self._stopped.wait(step)
             remaining -= step
 
     def close(self) -> None:
-        self._stopped.set()
+        self._closed.set()
         if self._listener is not None:
             self._listener.close()
             self._listener = None
@@ -67,6 +73,6 @@ class Feed:
         self.close()
 
 
-def follow(engine: Engine, *, poll_every: float = 0.5) -> Feed:
+def follow(engine: Engine, *, poll_every: float = 0.5, stop: threading.Event | None = None) -> Feed:
     """A feed of the changes from now on (see the module's docstring)."""
-    return Feed(engine, poll_every)
+    return Feed(engine, poll_every, stop)

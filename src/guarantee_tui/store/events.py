@@ -10,6 +10,7 @@ the lease events' ids, cheaply enough to ask every half second.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -18,6 +19,8 @@ from sqlalchemy import Connection, Engine, func, select
 from guarantee_tui.store.models import ClaimEvent, LogEntry
 
 CHANNEL: Final = "guarantee_events"
+# Seconds between looks at a stop event while waiting for an announcement.
+STOP_CHECK: Final = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +87,18 @@ class Listener:
         self._driver.set_autocommit(True)
         self._driver.execute(f"LISTEN {CHANNEL}")
 
-    def wait(self, timeout: float) -> list[Change]:
+    def wait(self, timeout: float, stop: threading.Event | None = None) -> list[Change]:
         """The announcements that come within `timeout` seconds: as soon as one does,
-        it and any already waiting; none when the time passes."""
-        first = list(self._driver.notifies(timeout=timeout, stop_after=1))
+        it and any already waiting; none when the time passes or `stop` is set."""
+        remaining = timeout
+        while True:
+            # In slices: the wait for the socket cannot be woken from another
+            # thread, and a quitting app must not wait out the whole timeout.
+            step = min(STOP_CHECK, remaining)
+            first = list(self._driver.notifies(timeout=step, stop_after=1))
+            remaining -= step
+            if first or remaining <= 0 or (stop is not None and stop.is_set()):
+                break
         if not first:
             return []
         rest = list(self._driver.notifies(timeout=0.0))

@@ -395,7 +395,9 @@ class GuaranteeApp(App[None]):
 
         while not self._stop_following.is_set():
             try:
-                with events.follow(self.database, poll_every=FOLLOW_POLL) as feed:
+                with events.follow(
+                    self.database, poll_every=FOLLOW_POLL, stop=self._stop_following
+                ) as feed:
                     while not self._stop_following.is_set():
                         changes = feed.wait(FOLLOW_WAIT)
                         if changes and not self._stop_following.is_set():
