@@ -333,8 +333,17 @@ TARGET_PAINT_GROWTH_MS = 300.0
 TARGET_OPEN_MS = 150.0
 
 
-def first_paint(*args: str) -> tuple[float, int]:
-    """Milliseconds from process start to first paint, and peak memory in KiB."""
+@dataclass(frozen=True)
+class Paint:
+    """Milliseconds from process start to the first complete frame (`frame`)
+    and to the paint once idle (`painted`), and peak memory then in KiB."""
+
+    frame: float
+    painted: float
+    kib: int
+
+
+def first_paint(*args: str) -> Paint:
     started = time.time()
     done = subprocess.run(
         [sys.executable, str(PAINT_SCRIPT), *args],
@@ -347,7 +356,11 @@ def first_paint(*args: str) -> tuple[float, int]:
     result: dict[str, Any] = json.loads(lines[-1]) if lines else {"error": done.stderr[-300:]}
     if "error" in result:
         raise RuntimeError(f"bench_paint {' '.join(args)}: {result['error']}")
-    return (float(result["painted"]) - started) * 1000, int(result["peak_kib"])
+    return Paint(
+        frame=(float(result["frame"]) - started) * 1000,
+        painted=(float(result["painted"]) - started) * 1000,
+        kib=int(result["peak_kib"]),
+    )
 
 
 def upgrade_copy(path: Path) -> None:
@@ -380,34 +393,38 @@ def compile_bytecode() -> None:
     compileall.compile_dir(ROOT / "src" / "guarantee_tui", quiet=1)
 
 
-@section("Start-up: process start to the first painted claim queue")
+@section("Start-up: process start to the first complete frame of the claim queue")
 def start_up(bench: Bench) -> Rows:
     # Rounds of bare app, sample.db, large database, one after the other, so
     # that machine noise hits all three alike; the ratio is taken per round.
-    bares: list[float] = []
-    smalls: list[float] = []
-    larges: list[float] = []
-    small_kib = large_kib = 0
+    # The frame counted is the first one handed to the terminal that shows
+    # the queue complete (rows, footer keys, the table focused), against the
+    # bare app's first frame with its Static: what a person sees settled.
+    bares: list[Paint] = []
+    smalls: list[Paint] = []
+    larges: list[Paint] = []
     with sample_copy() as copy:
         for _ in range(START_ROUNDS):
-            bares.append(first_paint("bare")[0])
-            ms, kib = first_paint("queue", str(copy))
-            smalls.append(ms)
-            small_kib = max(small_kib, kib)
-            ms, kib = first_paint("queue", str(bench.db))
-            larges.append(ms)
-            large_kib = max(large_kib, kib)
-    bare, small, large = (statistics.median(v) for v in (bares, smalls, larges))
-    ratio = statistics.median(s / b for s, b in zip(smalls, bares, strict=True))
-    growth = statistics.median(lg - s for lg, s in zip(larges, smalls, strict=True))
+            bares.append(first_paint("bare"))
+            smalls.append(first_paint("queue", str(copy)))
+            larges.append(first_paint("queue", str(bench.db)))
+    bare, small, large = (statistics.median(p.frame for p in v) for v in (bares, smalls, larges))
+    ratio = statistics.median(s.frame / b.frame for s, b in zip(smalls, bares, strict=True))
+    idle_ratio = statistics.median(
+        s.painted / b.painted for s, b in zip(smalls, bares, strict=True)
+    )
+    growth = statistics.median(lg.frame - s.frame for lg, s in zip(larges, smalls, strict=True))
+    small_kib = max(p.kib for p in smalls)
+    large_kib = max(p.kib for p in larges)
     return [
         ("rounds", str(START_ROUNDS)),
-        ("bare Textual app (one Static), median", f"{bare:.0f} ms"),
-        ("queue on sample.db, median", f"{small:.0f} ms"),
+        ("bare Textual app (one Static), first frame, median", f"{bare:.0f} ms"),
+        ("queue on sample.db, first complete frame, median", f"{small:.0f} ms"),
         (
             "ratio, median of rounds (target <= 1.5x)",
             f"x{ratio:.2f} ({'met' if ratio <= TARGET_PAINT_RATIO else 'MISSED'})",
         ),
+        ("ratio once idle after the first page (the measure before)", f"x{idle_ratio:.2f}"),
         ("queue on the large database, median", f"{large:.0f} ms"),
         (
             "large - sample (target <= 300 ms)",

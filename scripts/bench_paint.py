@@ -6,8 +6,11 @@
     python scripts/bench_paint.py tour DB
 
 Runs headless and prints one JSON line. `bare` and `queue`: the wall-clock
-time (time.time()) at which the first page of data was painted, and this
-process's peak resident memory then. The parent notes the time just before
+time (time.time()) at which the first page of data was painted (`painted`:
+the refresh after it, once the app was idle), the time of the first frame
+handed to the driver that shows the screen complete (`frame`: for the queue,
+its rows, its footer's keys and the focus on its table, as a person sees it
+settled), and this process's peak resident memory then. The parent notes the time just before
 starting this process, so the difference is "process start to first paint",
 imports included. The workspace starts through `guarantee_tui.cli.main`, as
 the `guarantee-tui` command starts it.
@@ -52,11 +55,36 @@ def peak_kib() -> int:
     return memory_kib("VmHWM")
 
 
-def report(pressed: float = 0.0) -> None:
+def report(pressed: float = 0.0, frame: float = 0.0) -> None:
     print(
-        json.dumps({"painted": time.time(), "pressed": pressed, "peak_kib": peak_kib()}),
+        json.dumps(
+            {"painted": time.time(), "frame": frame, "pressed": pressed, "peak_kib": peak_kib()}
+        ),
         flush=True,
     )
+
+
+class FirstFrame:
+    """The time of the first frame an app hands to its driver (App._display is
+    called headless too) while `complete(app)` holds; then `then(app)`."""
+
+    def __init__(self, complete: Any, then: Any = None) -> None:
+        self.complete = complete
+        self.then = then
+        self.at = 0.0
+
+    def install(self, app_class: Any) -> None:
+        display = app_class._display
+        watch = self
+
+        def watched(app: Any, screen: Any, renderable: Any) -> None:
+            display(app, screen, renderable)
+            if renderable is not None and not watch.at and watch.complete(app):
+                watch.at = time.time()
+                if watch.then is not None:
+                    watch.then(app)
+
+        app_class._display = watched
 
 
 def bare() -> None:
@@ -71,9 +99,11 @@ def bare() -> None:
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            report()
+            report(frame=first.at)
             self.exit()
 
+    first = FirstFrame(lambda app: bool(app.screen.query(Static)))
+    first.install(Bare)
     Bare().run(headless=True, size=(120, 40))
 
 
@@ -130,6 +160,8 @@ TOUR: list[tuple[str, tuple[str, ...], str]] = [
 
 def workspace(db: str, screen: str) -> None:
     # Started as `guarantee-tui --db DB` starts it, through the command line.
+    from textual.widgets._footer import FooterKey
+
     from guarantee_tui import cli
     from guarantee_tui.ui import app as app_module
     from guarantee_tui.ui.app import GuaranteeApp
@@ -175,12 +207,23 @@ def workspace(db: str, screen: str) -> None:
         def queue_painted(self) -> None:
             self.first_paint = time.time()
             self.first_paint_kib = peak_kib()
-            if screen == "queue":
-                print(
-                    json.dumps({"painted": self.first_paint, "peak_kib": self.first_paint_kib}),
-                    flush=True,
-                )
-                self.exit()
+            self.queue_report()
+
+        def queue_report(self, *_: Any) -> None:
+            # Once painted and seen complete, whichever came last.
+            if screen != "queue" or self.first_paint <= 0 or not complete.at:
+                return
+            print(
+                json.dumps(
+                    {
+                        "painted": self.first_paint,
+                        "frame": complete.at,
+                        "peak_kib": self.first_paint_kib,
+                    }
+                ),
+                flush=True,
+            )
+            self.exit()
 
         def log_painted(self) -> None:
             print(
@@ -228,6 +271,19 @@ def workspace(db: str, screen: str) -> None:
             if self.return_code:
                 print(json.dumps({"error": f"{screen}: not done before the deadline"}), flush=True)
 
+    def queue_complete(app: Any) -> bool:
+        queue = app.screen
+        if type(queue).__name__ != "QueueScreen":
+            return False
+        table = queue.query_one("#queue-table", LazyTable)
+        return (
+            (table.row_at(0) is not None or not table.row_count)
+            and bool(queue.query(FooterKey))
+            and queue.focused is table
+        )
+
+    complete = FirstFrame(queue_complete, lambda app: app.queue_report())
+    complete.install(Measured)
     app_module.GuaranteeApp = Measured  # type: ignore[misc]
     cli.main(["--db", db, "--lang", "en", "--agent", "Sofia Martins"])
 

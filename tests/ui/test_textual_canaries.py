@@ -116,6 +116,14 @@ def test_footer_keys_are_textuals_private_footerkey_with_a_compact_reactive() ->
         "Footer no longer subscribes bindings_changed to the screen's signal: "
         "ui/widgets/footer.py's override would never run"
     )
+    assert isinstance(Footer.__dict__.get("_bindings_ready"), Reactive), (
+        "Footer._bindings_ready is gone: ui/widgets/footer.py sets it before "
+        "recomposing, in place of Footer.bindings_changed"
+    )
+    assert "_bindings_ready" in inspect.getsource(Footer.compose), (
+        "Footer.compose no longer waits for _bindings_ready: ui/widgets/footer.py "
+        "sets it to have the keys built"
+    )
 
 
 async def test_the_footer_shows_translated_keys_and_the_palette_key_apart() -> None:

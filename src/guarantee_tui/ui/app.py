@@ -368,6 +368,8 @@ class GuaranteeApp(App[None]):
     def _role_loaded(self, role: str) -> None:
         self.actor_role = role
         self.refresh_header()
+        # What a screen offers may depend on the role (the log's review).
+        self.screen.refresh_bindings()
 
     def _load_team(self, db: Any) -> tuple[str, frozenset[str]]:
         from guarantee_tui.services.agents import current, markets_of

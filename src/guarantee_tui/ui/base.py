@@ -116,6 +116,14 @@ def _draw_inert(screen: Screen[Any]) -> None:
 
 
 class AppScreen(Translated, Screen[None]):
+    """A screen of the app.
+
+    Each screen names what has the focus first in Textual's AUTO_FOCUS: that
+    focus is set before the first frame. A `focus()` in `on_mount` takes
+    effect a frame later, so the first frames showed another widget focused
+    and the footer without the focused widget's keys.
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="back"),
         # The same keys as the tables' (widgets/lazy_table.py), which share the ids.
@@ -146,6 +154,8 @@ R = TypeVar("R")
 
 
 class AppModal(Translated, ModalScreen[R]):
+    """A dialog of the app; what it focuses first is its AUTO_FOCUS (see AppScreen)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
     ]

@@ -29,6 +29,7 @@ from guarantee_tui.ui.inert import data_text
 
 
 class CallNoteScreen(AppModal[CallNoteOutcome | None]):
+    AUTO_FOCUS = "#note-summary"
     DEFAULT_CSS = """
     CallNoteScreen { align: center bottom; }
     CallNoteScreen > Vertical {
@@ -66,9 +67,6 @@ class CallNoteScreen(AppModal[CallNoteOutcome | None]):
             with Horizontal():
                 yield Button(id="note-cancel")
                 yield Button(variant="primary", id="note-save")
-
-    def on_mount(self) -> None:
-        self.query_one("#note-summary", Input).focus()
 
     def retranslate(self) -> None:
         super().retranslate()

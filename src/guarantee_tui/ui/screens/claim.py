@@ -322,6 +322,7 @@ def render_summary(view: ClaimView, tr: Translator) -> Text:
 
 
 class ClaimScreen(HeldClaimScreen):
+    AUTO_FOCUS = "#claim-checklist"
     DEFAULT_CSS = """
     ClaimScreen #claim-holder { padding: 0 1; height: auto; text-style: bold; }
     ClaimScreen #claim-holder.other { background: $warning-muted; }
@@ -385,7 +386,6 @@ class ClaimScreen(HeldClaimScreen):
 
     def on_mount(self) -> None:
         self.opened_at = self.gapp.now()
-        self.query_one("#claim-checklist").focus()
         # A preloaded view is painted by retranslate(), which AppScreen runs on mount.
         if self.view is None:
             self.query_one("#claim-summary", Static).update(Text(self.tr("Loading…")))

@@ -20,6 +20,8 @@ from guarantee_tui.ui.inert import data_text
 
 
 class ConfirmScreen(AppModal[bool | None]):
+    # Enter on the focused button says yes: the question was the point.
+    AUTO_FOCUS = "#confirm-yes"
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
@@ -46,10 +48,6 @@ class ConfirmScreen(AppModal[bool | None]):
             with Horizontal():
                 yield Button(id="confirm-no")
                 yield Button(variant="warning", id="confirm-yes")
-
-    def on_mount(self) -> None:
-        # Enter on the focused button says yes: the question was the point.
-        self.query_one("#confirm-yes", Button).focus()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -243,6 +243,7 @@ class _SizedTable(SmallTable):
 
 
 class ContactsScreen(HeldClaimScreen):
+    AUTO_FOCUS = "#contacts-table"
     DEFAULT_CSS = """
     ContactsScreen #contacts-title { padding: 0 1; height: auto; max-height: 2; }
     /* Until the contacts are there: the split follows them (_split). */
@@ -299,6 +300,8 @@ class ContactsScreen(HeldClaimScreen):
 
     def compose(self) -> ComposeResult:
         self._shape()
+        # Known before the footer is built: it offers reveal or not.
+        self.revealed = self.gapp.actor_role == "supervisor"
         yield TopBar()
         yield Static(id="contacts-title")
         yield _SizedTable(id="contacts-table", cursor_type="row", zebra_stripes=True)
@@ -315,12 +318,6 @@ class ContactsScreen(HeldClaimScreen):
     @property
     def table(self) -> DataTable[Text | str]:
         return self.query_one("#contacts-table", DataTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.revealed = self.gapp.actor_role == "supervisor"
-        # A preloaded view is painted by retranslate(), which AppScreen runs on
-        # mount; otherwise the first load comes with ScreenResume.
 
     def _shape(self) -> None:
         width = self.app.size.width

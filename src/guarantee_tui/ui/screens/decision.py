@@ -58,6 +58,7 @@ TAKES = frozenset(("take", "take_over"))
 
 
 class DecisionScreen(AppModal[Outcome | None]):
+    AUTO_FOCUS = "#decision-reason"
     DEFAULT_CSS = """
     DecisionScreen { align: center middle; }
     DecisionScreen > Vertical {
@@ -142,7 +143,6 @@ class DecisionScreen(AppModal[Outcome | None]):
         self.query_one("#decision-codes").display = self.action == "reject"
         self.query_one("#decision-message").display = self.action != "approve"
         self.query_one("#decision-context").display = self.context is not None
-        self.query_one("#decision-reason", TextArea).focus()
         self._redraft()
 
     def retranslate(self) -> None:

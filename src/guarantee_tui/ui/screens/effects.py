@@ -24,7 +24,7 @@ from textual.widgets import Static
 from guarantee_tui.i18n import N_, Translator
 from guarantee_tui.presentation import effect_kind_label
 from guarantee_tui.text import visible
-from guarantee_tui.ui.base import AppScreen
+from guarantee_tui.ui.base import AppScreen, open_loaded
 from guarantee_tui.ui.widgets.footer import AppFooter
 from guarantee_tui.ui.widgets.lazy_table import Column, LazyTable, Row
 from guarantee_tui.ui.widgets.top_bar import TopBar
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from guarantee_tui.services.events import Change
 
 LIVE_INTERVAL: Final = 2.0
+# A database slower than this to read the list gets the screen at once, loading.
+SLOW_OPEN: Final = 0.15
 # The logged acts that add, withdraw or settle effects.
 EFFECT_ACTS: Final = frozenset({"approve", "reject", "suspend", "reopen", "cancel_effect"})
 UTC_ZONE: Final = "UTC"
@@ -128,6 +130,7 @@ def effect_line(effect: EffectView, tr: Translator, zone: str) -> Text:
 
 
 class EffectsScreen(AppScreen):
+    AUTO_FOCUS = "#effects-table"
     DEFAULT_CSS = """
     EffectsScreen #effects-summary { height: auto; padding: 0 1; }
     EffectsScreen #effects-detail {
@@ -141,9 +144,11 @@ class EffectsScreen(AppScreen):
         Binding("enter", "open_claim", N_("Claim"), id="effects.open"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, effects: list[EffectView] | None = None) -> None:
         super().__init__()
-        self.effects: list[EffectView] | None = None
+        # Read before the push (open_effects): painted from the first frame,
+        # the footer offering what they allow.
+        self.effects: list[EffectView] | None = effects
         self._shown: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
@@ -170,7 +175,6 @@ class EffectsScreen(AppScreen):
         return self.query_one("#effects-table", LazyTable)
 
     def on_mount(self) -> None:
-        self.table.focus()
         self._summary()
         # The first load comes with ScreenResume, which follows every push.
         self.set_interval(LIVE_INTERVAL, self.reload)
@@ -198,6 +202,8 @@ class EffectsScreen(AppScreen):
             return
         self._shown = shown
         self.effects = effects
+        # Retry, cancel and open depend on there being effects (check_action).
+        self.refresh_bindings()
         self._paint()
 
     def _paint(self) -> None:
@@ -388,5 +394,15 @@ def open_effects(screen: AppScreen) -> None:
             markup=False,
         )
         return
-    if not isinstance(screen.app.screen, EffectsScreen):
-        screen.app.push_screen(EffectsScreen())
+    if isinstance(screen.app.screen, EffectsScreen):
+        return
+    from guarantee_tui.services.effect_view import needing_attention
+
+    at = screen.gapp.now()
+
+    def push(effects: list[EffectView] | None) -> None:
+        screen.app.push_screen(EffectsScreen(effects))
+
+    open_loaded(
+        screen, lambda db: needing_attention(db, at), push, group="open-effects", slow=SLOW_OPEN
+    )

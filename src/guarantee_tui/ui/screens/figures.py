@@ -35,6 +35,7 @@ def median_time(seconds: float, tr: Translator, *, in_hours: bool) -> str:
 
 
 class FiguresScreen(AppScreen):
+    AUTO_FOCUS = "#figures-body"
     DEFAULT_CSS = """
     FiguresScreen #figures-body { height: 1fr; padding: 0 1; }
     """
@@ -51,7 +52,6 @@ class FiguresScreen(AppScreen):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#figures-body").focus()
         f, agent = self.filter, self.gapp.agent
         self.run_db(lambda db: log.figures(db, f, agent), self._loaded, group="figures")
 

@@ -21,6 +21,7 @@ from guarantee_tui.ui.widgets.top_bar import TopBar
 
 
 class OriginalScreen(AppScreen):
+    AUTO_FOCUS = "#original-scroll"
     DEFAULT_CSS = """
     OriginalScreen #original-head { height: auto; padding: 0 1; background: $panel; }
     OriginalScreen #original-scroll { height: 1fr; padding: 0 1; }
@@ -36,9 +37,6 @@ class OriginalScreen(AppScreen):
         with VerticalScroll(id="original-scroll"):
             yield Static(data_text(self.original.text, lines=True), id="original-text")
         yield AppFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#original-scroll", VerticalScroll).focus()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -35,6 +35,7 @@ class PickBox(Input):
 
 
 class PickProfessionalScreen(AppModal[str | None]):
+    AUTO_FOCUS = "PickBox"
     DEFAULT_CSS = """
     PickProfessionalScreen { align: center middle; }
     PickProfessionalScreen > Vertical {
@@ -71,9 +72,6 @@ class PickProfessionalScreen(AppModal[str | None]):
     @property
     def table(self) -> LazyTable:
         return self.query_one("#pick-results", LazyTable)
-
-    def on_mount(self) -> None:
-        self.query_one(PickBox).focus()
 
     def retranslate(self) -> None:
         super().retranslate()

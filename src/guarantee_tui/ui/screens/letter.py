@@ -51,6 +51,7 @@ def recorded_checklist(checklist_json: str, tr: Translator) -> Table:
 
 
 class LetterScreen(AppScreen):
+    AUTO_FOCUS = "#letter-body"
     DEFAULT_CSS = """
     LetterScreen #letter-body { height: 1fr; padding: 0 1; }
     """
@@ -69,9 +70,6 @@ class LetterScreen(AppScreen):
         with VerticalScroll(id="letter-body", can_focus=True):
             yield Static(id="letter-content")
         yield AppFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#letter-body").focus()
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -153,6 +153,7 @@ class _Counted:
 
 
 class LogScreen(AppScreen):
+    AUTO_FOCUS = "#log-table"
     DEFAULT_CSS = """
     LogScreen #log-summary { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
@@ -257,7 +258,6 @@ class LogScreen(AppScreen):
 
     def on_mount(self) -> None:
         # The count comes with ScreenResume, which follows every push.
-        self.table.focus()
         self.watch(self.table, "scroll_y", self._measure_shown, init=False)
         self._summary()
         if self._opening is not None:

@@ -245,6 +245,7 @@ def reopen_question(preview: ReopenPreview, tr: Translator) -> str:
 
 
 class LogEntryScreen(AppScreen):
+    AUTO_FOCUS = "#entry-recorded"
     DEFAULT_CSS = """
     LogEntryScreen #entry-body { height: 1fr; layout: vertical; }
     LogEntryScreen #entry-body.wide { layout: horizontal; }
@@ -284,7 +285,6 @@ class LogEntryScreen(AppScreen):
         yield AppFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#entry-recorded").focus()
         self.reload()
 
     def on_resize(self) -> None:

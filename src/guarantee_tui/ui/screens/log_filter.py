@@ -79,6 +79,7 @@ def _prompt(label: str, ticked: bool) -> Text:
 
 
 class LogFilterScreen(AppModal[LogFilter | None]):
+    AUTO_FOCUS = "#filter-action"
     DEFAULT_CSS = """
     LogFilterScreen { align: center middle; }
     LogFilterScreen > Vertical {
@@ -163,7 +164,6 @@ class LogFilterScreen(AppModal[LogFilter | None]):
         for choices in self.query(SelectionList):
             if choices.option_count:
                 choices.highlighted = 0
-        self.query_one("#filter-action", SelectionList).focus()
 
     def _action_choices(self) -> list[Selection[str]]:
         tr = self.tr

@@ -256,6 +256,7 @@ class QueryBox(Input):
 
 
 class PhoneScreen(AppScreen):
+    AUTO_FOCUS = "#phone-query"
     DEFAULT_CSS = """
     PhoneScreen #phone-query { height: 3; margin: 0 1; }
     PhoneScreen #phone-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -368,7 +369,6 @@ class PhoneScreen(AppScreen):
 
     def on_mount(self) -> None:
         self._layout()
-        self.query_box.focus()
         self._search("")
 
     def on_resize(self) -> None:

@@ -23,6 +23,7 @@ from guarantee_tui.ui.inert import data_text
 
 
 class PromptScreen(AppModal[str | None]):
+    AUTO_FOCUS = "Input"
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
     PromptScreen > Vertical {
@@ -68,9 +69,6 @@ class PromptScreen(AppModal[str | None]):
             with Horizontal():
                 yield Button(id="prompt-cancel")
                 yield Button(variant="primary", id="prompt-ok")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def retranslate(self) -> None:
         super().retranslate()

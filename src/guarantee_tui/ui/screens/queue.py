@@ -118,6 +118,7 @@ class QueueScreen(AppScreen):
     QueueScreen #queue-summary .warning { color: $warning; }
     QueueScreen #queue-summary { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
+    AUTO_FOCUS = "#queue-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # First in the footer: what an agent working the queue does most.
@@ -291,7 +292,6 @@ class QueueScreen(AppScreen):
             self._first_page(self.filter, self.sort, self._opening_page)
             self._opening_page = None
         self._wide_columns = self._names_fit()
-        self.table.focus()
         self._stale_changed = 0
         self._stale_steps = 0
         # After the first page has had its chance to paint.

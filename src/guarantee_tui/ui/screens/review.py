@@ -30,6 +30,7 @@ class _Sample:
 
 
 class ReviewScreen(AppScreen):
+    AUTO_FOCUS = "DataTable"
     DEFAULT_CSS = """
     ReviewScreen #review-title { height: auto; padding: 0 1; }
     ReviewScreen DataTable { height: 1fr; }
@@ -50,10 +51,6 @@ class ReviewScreen(AppScreen):
         yield Static(id="review-title")
         yield SmallTable(id="review-table", cursor_type="row", zebra_stripes=True)
         yield AppFooter()
-
-    def on_mount(self) -> None:
-        # The first load comes with ScreenResume, which follows every push.
-        self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
         self.reload()

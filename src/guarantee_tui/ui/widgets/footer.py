@@ -10,6 +10,10 @@ Each key Textual builds also starts compact and is then bound to the footer's
 (not compact) setting, which restyles every key once more; this one builds
 them in their final form.
 
+Textual's footer builds its keys after the frame that follows a change of
+bindings, so every screen's first frame had an empty footer. This one builds
+them before the next frame: a screen's first frame shows its keys.
+
 Textual's footer scrolls sideways and cuts whatever does not fit: at 80
 columns in French that was the help key and the screen's own last actions.
 This one leaves out the least important keys instead, whole: the app-wide
@@ -130,9 +134,14 @@ class AppFooter(Footer):
             self.refresh(recompose=True)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self.is_attached and screen is self.screen:
-            keys = self._keys(screen)
-            if keys == self._shown:
-                return
-            self._shown = keys
-        super().bindings_changed(screen)
+        if not (self.is_attached and screen is self.screen and self.app.app_focus):
+            return
+        keys = self._keys(screen)
+        if keys == self._shown:
+            return
+        self._shown = keys
+        self._bindings_ready = True
+        # Before the next frame, not after it as Textual's footer does: a
+        # screen's first frame shows its keys (with the focus its screen sets
+        # first, AUTO_FOCUS), and a change of keys shows with what changed them.
+        self.refresh(recompose=True)

@@ -148,6 +148,8 @@ def lines_text(statuses: list[LineStatus], now: datetime, tr: Translator, verbos
 
 
 class TopBar(Static):
+    _text: Text | None = None
+
     DEFAULT_CSS = """
     TopBar {
         height: 1;
@@ -220,7 +222,12 @@ class TopBar(Static):
             left = left.copy()
             left.truncate(max(width - right.cell_len - 1, LEFT_MIN), overflow="ellipsis")
         gap = max(width - left.cell_len - right.cell_len, 1)
-        self.update(Text.assemble(left, " " * gap, right))
+        text = Text.assemble(left, " " * gap, right)
+        # An update lays the screen out again: none for the same text (its
+        # first layout, a minute's tick that changed nothing shown).
+        if text != self._text:
+            self._text = text
+            self.update(text)
 
     def on_resize(self) -> None:
         self.refresh_text()
