@@ -8,9 +8,10 @@
 Runs headless and prints one JSON line. `bare` and `queue`: the wall-clock
 time (time.time()) at which the first page of data was painted (`painted`:
 the refresh after it, once the app was idle), the time of the first frame
-handed to the driver that shows the screen complete (`frame`: for the queue,
-its rows, its footer's keys and the focus on its table, as a person sees it
-settled), and this process's peak resident memory then. The parent notes the time just before
+handed to the driver that shows the screen as it stays (`frame`: for the
+queue, what has the focus, its rows and its footer's keys, the same in
+every frame that follows for half a second), and this process's
+peak resident memory at the paint. The parent notes the time just before
 starting this process, so the difference is "process start to first paint",
 imports included. The workspace starts through `guarantee_tui.cli.main`, as
 the `guarantee-tui` command starts it.
@@ -37,6 +38,8 @@ from typing import Any
 DEADLINE_S = 120
 # How long nothing may be under way before the app counts as settled.
 QUIET_S = 0.5
+# How long the queue's frames are watched after its first page painted.
+SETTLE_S = 0.5
 POLL_S = 0.05
 
 
@@ -64,27 +67,37 @@ def report(pressed: float = 0.0, frame: float = 0.0) -> None:
     )
 
 
-class FirstFrame:
-    """The time of the first frame an app hands to its driver (App._display is
-    called headless too) while `complete(app)` holds; then `then(app)`."""
+class Frames:
+    """Each frame an app hands to its driver (App._display is called headless
+    too), with what `look(app)` says it shows; `settled_at` is the time of the
+    first frame of the last unchanged run: when the screen first looked as it
+    stayed."""
 
-    def __init__(self, complete: Any, then: Any = None) -> None:
-        self.complete = complete
-        self.then = then
-        self.at = 0.0
+    def __init__(self, look: Any) -> None:
+        self.look = look
+        self.seen: list[tuple[float, Any]] = []
 
     def install(self, app_class: Any) -> None:
         display = app_class._display
-        watch = self
+        frames = self
 
         def watched(app: Any, screen: Any, renderable: Any) -> None:
             display(app, screen, renderable)
-            if renderable is not None and not watch.at and watch.complete(app):
-                watch.at = time.time()
-                if watch.then is not None:
-                    watch.then(app)
+            if renderable is not None:
+                frames.seen.append((time.time(), frames.look(app)))
 
         app_class._display = watched
+
+    def settled_at(self) -> float:
+        if not self.seen or self.seen[-1][1] is None:
+            return 0.0
+        last = self.seen[-1][1]
+        at = self.seen[-1][0]
+        for when, look in reversed(self.seen):
+            if look != last:
+                break
+            at = when
+        return at
 
 
 def bare() -> None:
@@ -99,11 +112,11 @@ def bare() -> None:
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            report(frame=first.at)
+            report(frame=frames.settled_at())
             self.exit()
 
-    first = FirstFrame(lambda app: bool(app.screen.query(Static)))
-    first.install(Bare)
+    frames = Frames(lambda app: bool(app.screen.query(Static)) or None)
+    frames.install(Bare)
     Bare().run(headless=True, size=(120, 40))
 
 
@@ -209,15 +222,18 @@ def workspace(db: str, screen: str) -> None:
             self.first_paint_kib = peak_kib()
             self.queue_report()
 
-        def queue_report(self, *_: Any) -> None:
-            # Once painted and seen complete, whichever came last.
-            if screen != "queue" or self.first_paint <= 0 or not complete.at:
+        def queue_report(self) -> None:
+            if screen != "queue":
                 return
+            # The frames that follow the paint, until the screen stays as it is.
+            self.set_timer(SETTLE_S, self.queue_settled)
+
+        def queue_settled(self) -> None:
             print(
                 json.dumps(
                     {
                         "painted": self.first_paint,
-                        "frame": complete.at,
+                        "frame": frames.settled_at(),
                         "peak_kib": self.first_paint_kib,
                     }
                 ),
@@ -271,19 +287,25 @@ def workspace(db: str, screen: str) -> None:
             if self.return_code:
                 print(json.dumps({"error": f"{screen}: not done before the deadline"}), flush=True)
 
-    def queue_complete(app: Any) -> bool:
+    def queue_look(app: Any) -> Any:
+        """What a person sees of the queue to work in it: its focus, rows and
+        footer keys. (Not the top bar: the office hours and the marketplace's
+        state come into it after the first paint, on purpose.)"""
         queue = app.screen
         if type(queue).__name__ != "QueueScreen":
-            return False
+            return None
         table = queue.query_one("#queue-table", LazyTable)
+        row = table.row_at(0)
+        focused = queue.focused
         return (
-            (table.row_at(0) is not None or not table.row_count)
-            and bool(queue.query(FooterKey))
-            and queue.focused is table
+            focused.id if focused is not None else None,
+            row.key if row is not None else None,
+            table.row_count,
+            tuple(key.action for key in queue.query(FooterKey)),
         )
 
-    complete = FirstFrame(queue_complete, lambda app: app.queue_report())
-    complete.install(Measured)
+    frames = Frames(queue_look)
+    frames.install(Measured)
     app_module.GuaranteeApp = Measured  # type: ignore[misc]
     cli.main(["--db", db, "--lang", "en", "--agent", "Sofia Martins"])
 
