@@ -11,6 +11,11 @@ from textual.screen import Screen
 from guarantee_tui.ui.later import Later, TypingPause
 
 
+# Far longer than any Pilot pause on a loaded machine (each lasts until the
+# process is idle, up to a second): nothing runs before the clock is moved on.
+DELAY = 30.0
+
+
 def jump_clock(seconds: float) -> None:
     """Moves the event loop's clock on, as a process stalled that long would see it."""
     loop = asyncio.get_running_loop()
@@ -22,14 +27,14 @@ async def test_a_call_overdue_by_far_more_than_its_delay_still_runs() -> None:
     ran: list[str] = []
     app = App[None]()
     async with app.run_test() as pilot:
-        Later(app, 0.2, lambda: ran.append("late"))
+        Later(app, DELAY, lambda: ran.append("late"))
         await pilot.pause()
         assert ran == []
-        jump_clock(60.0)
+        jump_clock(300.0)
         await pilot.pause()
         await pilot.pause()
         assert ran == ["late"]
-        jump_clock(120.0)
+        jump_clock(600.0)
         await pilot.pause()
         assert ran == ["late"]  # once
 
@@ -49,8 +54,8 @@ async def test_a_stopped_call_never_runs() -> None:
     app = App[None]()
     async with app.run_test() as pilot:
         Later(app, 0, lambda: ran.append("zero")).stop()
-        Later(app, 0.2, lambda: ran.append("timed")).stop()
-        jump_clock(60.0)
+        Later(app, DELAY, lambda: ran.append("timed")).stop()
+        jump_clock(300.0)
         await pilot.pause()
         await pilot.pause()
         assert ran == []
@@ -61,11 +66,11 @@ async def test_each_key_puts_the_work_off_and_only_the_last_runs() -> None:
     app = App[None]()
     async with app.run_test() as pilot:
         pause = TypingPause(app)
-        for delay in (0, 0.2):
+        for delay in (0, DELAY):
             ran.clear()
             for text in ("r", "re", "ren"):
                 pause.after(delay, partial(ran.append, text))
-            jump_clock(60.0)
+            jump_clock(300.0)
             await pilot.pause()
             await pilot.pause()
             assert ran == ["ren"]
@@ -81,10 +86,10 @@ async def test_nothing_runs_for_a_screen_that_is_gone() -> None:
     async with app.run_test() as pilot:
         screen = Screen[None]()
         await app.push_screen(screen)
-        Later(screen, 0.2, lambda: ran.append("gone"))
+        Later(screen, DELAY, lambda: ran.append("gone"))
         await app.pop_screen()
         await pilot.pause()
-        jump_clock(60.0)
+        jump_clock(300.0)
         await pilot.pause()
         await pilot.pause()
         assert ran == []
