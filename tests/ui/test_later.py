@@ -10,7 +10,6 @@ from textual.screen import Screen
 
 from guarantee_tui.ui.later import Later, TypingPause
 
-
 # Far longer than any Pilot pause on a loaded machine (each lasts until the
 # process is idle, up to a second): nothing runs before the clock is moved on.
 DELAY = 30.0
