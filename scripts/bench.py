@@ -397,9 +397,9 @@ def compile_bytecode() -> None:
 def start_up(bench: Bench) -> Rows:
     # Rounds of bare app, sample.db, large database, one after the other, so
     # that machine noise hits all three alike; the ratio is taken per round.
-    # The frame counted is the first one handed to the terminal that shows
-    # the queue complete (rows, footer keys, the table focused), against the
-    # bare app's first frame with its Static: what a person sees settled.
+    # The frame counted is the first of those handed to the terminal that
+    # show the queue as it stays (focus, rows, footer keys: bench_paint.py),
+    # against the bare app's first frame with its Static.
     bares: list[Paint] = []
     smalls: list[Paint] = []
     larges: list[Paint] = []

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
-from bench_paint import POLL_S, Quiet
+from bench_paint import POLL_S, Frames, Quiet
 from rich.console import Console
 from textual import events
 from textual.app import App, ComposeResult
@@ -104,24 +104,6 @@ def queries(db: str) -> list[str]:
 
 
 # --- watching frames ------------------------------------------------------------------
-
-
-class Frames:
-    """Calls `seen(app)` at every frame the app hands to its driver."""
-
-    def __init__(self, seen: Callable[[App[Any]], None]) -> None:
-        self.seen = seen
-
-    def install(self, app_class: type[App[Any]]) -> None:
-        display = app_class._display
-        seen = self.seen
-
-        def watched(app: App[Any], screen: Screen[Any], renderable: Any) -> None:
-            display(app, screen, renderable)
-            if renderable is not None:
-                seen(app)
-
-        app_class._display = watched  # type: ignore[method-assign,assignment]
 
 
 def frame_text(app: App[Any]) -> list[str]:

@@ -33,6 +33,7 @@ import json
 import resource
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 DEADLINE_S = 120
@@ -68,27 +69,38 @@ def report(pressed: float = 0.0, frame: float = 0.0) -> None:
 
 
 class Frames:
-    """Each frame an app hands to its driver (App._display is called headless
-    too), with what `look(app)` says it shows; `settled_at` is the time of the
-    first frame of the last unchanged run: when the screen first looked as it
-    stayed."""
+    """Calls `seen(app)` at every frame the app hands to its driver (App._display
+    is called headless too). Here, not in bench_feel.py, which uses it as well:
+    this process must import nothing more before the app it times starts."""
 
-    def __init__(self, look: Any) -> None:
-        self.look = look
-        self.seen: list[tuple[float, Any]] = []
+    def __init__(self, seen: Callable[[Any], None]) -> None:
+        self.seen = seen
 
     def install(self, app_class: Any) -> None:
         display = app_class._display
-        frames = self
+        seen = self.seen
 
         def watched(app: Any, screen: Any, renderable: Any) -> None:
             display(app, screen, renderable)
             if renderable is not None:
-                frames.seen.append((time.time(), frames.look(app)))
+                seen(app)
 
         app_class._display = watched
 
-    def settled_at(self) -> float:
+
+class Settled:
+    """What each frame showed, as `look(app)` says; `at()` is the time of the
+    first frame of the last unchanged run: when the screen first looked as it
+    stayed."""
+
+    def __init__(self, look: Callable[[Any], Any]) -> None:
+        self.look = look
+        self.seen: list[tuple[float, Any]] = []
+
+    def install(self, app_class: Any) -> None:
+        Frames(lambda app: self.seen.append((time.time(), self.look(app)))).install(app_class)
+
+    def at(self) -> float:
         if not self.seen or self.seen[-1][1] is None:
             return 0.0
         last = self.seen[-1][1]
@@ -112,11 +124,11 @@ def bare() -> None:
             self.call_after_refresh(self.painted)
 
         def painted(self) -> None:
-            report(frame=frames.settled_at())
+            report(frame=settled.at())
             self.exit()
 
-    frames = Frames(lambda app: bool(app.screen.query(Static)) or None)
-    frames.install(Bare)
+    settled = Settled(lambda app: bool(app.screen.query(Static)) or None)
+    settled.install(Bare)
     Bare().run(headless=True, size=(120, 40))
 
 
@@ -220,20 +232,16 @@ def workspace(db: str, screen: str) -> None:
         def queue_painted(self) -> None:
             self.first_paint = time.time()
             self.first_paint_kib = peak_kib()
-            self.queue_report()
-
-        def queue_report(self) -> None:
-            if screen != "queue":
-                return
-            # The frames that follow the paint, until the screen stays as it is.
-            self.set_timer(SETTLE_S, self.queue_settled)
+            if screen == "queue":
+                # The frames that follow the paint, until the screen stays as it is.
+                self.set_timer(SETTLE_S, self.queue_settled)
 
         def queue_settled(self) -> None:
             print(
                 json.dumps(
                     {
                         "painted": self.first_paint,
-                        "frame": frames.settled_at(),
+                        "frame": settled.at(),
                         "peak_kib": self.first_paint_kib,
                     }
                 ),
@@ -304,8 +312,8 @@ def workspace(db: str, screen: str) -> None:
             tuple(key.action for key in queue.query(FooterKey)),
         )
 
-    frames = Frames(queue_look)
-    frames.install(Measured)
+    settled = Settled(queue_look)
+    settled.install(Measured)
     app_module.GuaranteeApp = Measured  # type: ignore[misc]
     cli.main(["--db", db, "--lang", "en", "--agent", "Sofia Martins"])
 
