@@ -148,8 +148,6 @@ def lines_text(statuses: list[LineStatus], now: datetime, tr: Translator, verbos
 
 
 class TopBar(Static):
-    _text: Text | None = None
-
     DEFAULT_CSS = """
     TopBar {
         height: 1;
@@ -225,8 +223,7 @@ class TopBar(Static):
         text = Text.assemble(left, " " * gap, right)
         # An update lays the screen out again: none for the same text (its
         # first layout, a minute's tick that changed nothing shown).
-        if text != self._text:
-            self._text = text
+        if text != self.content:
             self.update(text)
 
     def on_resize(self) -> None:
