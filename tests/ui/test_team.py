@@ -26,6 +26,7 @@ from guarantee_tui.services.agents import add, set_role
 from guarantee_tui.services.copy import copy_database
 from guarantee_tui.services.log import iter_all
 from guarantee_tui.store.engine import make_engine
+from guarantee_tui.store.events import Change
 from guarantee_tui.store.models import ClaimEvent
 from guarantee_tui.ui import app as app_module
 from guarantee_tui.ui.app import GuaranteeApp
@@ -580,3 +581,40 @@ async def test_lease_times_show_in_the_desks_time_zone(ui_db: str) -> None:
             await settle(pilot)
             said = [n for n in app.notices if n.startswith("Camille Laurent is on this claim")]
             assert said and all(local in n and utc not in n for n in said), said
+
+
+async def test_another_agents_act_reaches_a_screen_once_it_is_composed(
+    ui_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[bool] = []
+    monkeypatch.setattr(
+        QueueScreen, "others_acted", lambda screen, changes: told.append(screen.is_mounted)
+    )
+    app = desk(ui_db, "Ana")
+    change = Change(claim_ref="CL-REJ-FR", action="reject", agent="Bob", seq=99)
+    async with running(app) as pilot:
+        await open_claim(pilot, "CL-REJ-FR")
+        app.push_screen(QueueScreen())
+        app.post_message(app_module.OthersActed([change]))
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    # The queue under the claim, and the one just pushed: both composed when told.
+    assert told == [True, True]
+
+
+async def test_another_agents_act_arriving_as_the_desk_closes_is_no_crash(ui_db: str) -> None:
+    """As the app closes, its screens are taken down while messages still come:
+    the queue is current again, without its table, when the act is told."""
+    app = desk(ui_db, "Ana")
+    change = Change(claim_ref="CL-REJ-FR", action="reject", agent="Bob", seq=99)
+    async with running(app) as pilot:
+        await open_claim(pilot, "CL-REJ-FR")
+        prune = app._prune
+
+        def pruning(*nodes: Any, parent: Any = None) -> Any:
+            # The last screen taken down: the queue above it is gone.
+            if any(node is app.screen_stack[0] for node in nodes):
+                app.post_message(app_module.OthersActed([change]))
+            return prune(*nodes, parent=parent)
+
+        app._prune = pruning  # type: ignore[method-assign]

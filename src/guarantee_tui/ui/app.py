@@ -26,7 +26,7 @@ from platformdirs import user_log_path
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
+from textual.dom import DOMNode, NoScreen
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -421,11 +421,32 @@ class GuaranteeApp(App[None]):
         return all(isinstance(s, ModalScreen) for s in above)
 
     def on_others_acted(self, message: OthersActed) -> None:
-        # Each open screen shows what concerns it (a dialog may close).
+        # Each open screen shows what concerns it (a dialog may close), in its
+        # own queue: a screen pushed but not yet composed gets it once it is.
         for screen in list(self.screen_stack):
             handler = getattr(screen, "others_acted", None)
             if callable(handler):
-                handler(message.changes)
+                screen.call_later(self._tell, screen, handler, message.changes)
+
+    def _tell(self, node: DOMNode, show: Callable[[T], None], what: T) -> None:
+        if self.present(node):
+            show(what)
+
+    def present(self, node: DOMNode) -> bool:
+        """Whether `node` still shows what it asked for: the app running and the
+        node on a screen of the stack. A popped screen, and every screen of a
+        closing app, is taken down while answers may still come for it; its
+        widgets are gone by then."""
+        if not self.is_running:
+            return False
+        if node is self:
+            return True
+        if not node.is_attached:
+            return False
+        try:
+            return node.screen in self.screen_stack
+        except NoScreen:
+            return False
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -518,7 +539,7 @@ class GuaranteeApp(App[None]):
             return
         if event.state is WorkerState.SUCCESS:
             del self._pending[worker]
-            if pending.node.is_attached or pending.node is self:
+            if self.present(pending.node):
                 pending.on_done(worker.result)
         elif event.state is WorkerState.ERROR:
             del self._pending[worker]
