@@ -185,11 +185,10 @@ TOUR: list[tuple[str, tuple[str, ...], str]] = [
 
 def workspace(db: str, screen: str) -> None:
     # Started as `guarantee-tui --db DB` starts it, through the command line.
-    from textual.widgets._footer import FooterKey
-
     from guarantee_tui import cli
     from guarantee_tui.ui import app as app_module
     from guarantee_tui.ui.app import GuaranteeApp
+    from guarantee_tui.ui.widgets.footer import AppFooter
     from guarantee_tui.ui.widgets.lazy_table import LazyTable
 
     set_rows = LazyTable.set_rows
@@ -309,7 +308,7 @@ def workspace(db: str, screen: str) -> None:
             focused.id if focused is not None else None,
             row.key if row is not None else None,
             table.row_count,
-            tuple(key.action for key in queue.query(FooterKey)),
+            tuple(queue.query_one(AppFooter).actions()),
         )
 
     settled = Settled(queue_look)

@@ -95,7 +95,7 @@ ALLOWED: Final = {
     "virtual_size": "Textual: the scrollable size of a ScrollView",
     "cursor_blink": "Textual: Input's blinking cursor (off in tests for steady snapshots)",
     "AUTO_FOCUS": "Textual: what a screen focuses before its first frame (ui/base.py)",
-    "_bindings_ready": "Textual: Footer.compose builds keys once set (ui/widgets/footer.py)",
+    "ALLOW_SELECT": "Textual: whether text in a widget can be selected (ui/widgets/footer.py)",
     "_update_count": "Textual: DataTable's render cache key (ui/widgets/small_table.py)",
     # SQLAlchemy's TypeDecorator API (store/types.py).
     "impl": "SQLAlchemy TypeDecorator: the underlying type",

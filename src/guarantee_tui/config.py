@@ -57,7 +57,7 @@ The office hours of the support lines are set in the config file only::
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -67,6 +67,7 @@ from typing import Any, Final
 from platformdirs import user_config_path
 
 from guarantee_tui.errors import UserError
+from guarantee_tui.filters import OPEN, QueueFilter, QueueSort
 from guarantee_tui.i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -177,6 +178,31 @@ class SavedFilter:
     # None: the queue's own order (open first, oldest first).
     sort: str | None = None
     descending: bool = False
+
+
+def view_of(saved: SavedFilter) -> tuple[QueueFilter, QueueSort]:
+    """The filter and order of a `[filters.NAME]` of the config file."""
+    return (
+        QueueFilter(
+            text=saved.text,
+            statuses=frozenset(saved.statuses),
+            markets=frozenset(saved.markets),
+            verdicts=frozenset(saved.verdicts),
+        ),
+        QueueSort(saved.sort, saved.descending),
+    )
+
+
+def opening_view(
+    saved: Iterable[SavedFilter], markets: frozenset[str] | None = None
+) -> tuple[QueueFilter, QueueSort]:
+    """What the queue opens on: the config file's `[filters.default]`, else the
+    open claims of the agent's market (when they work one, `markets`)."""
+    default = next((s for s in saved if s.name == "default"), None)
+    if default is not None:
+        return view_of(default)
+    one = frozenset(markets) if markets and len(markets) == 1 else frozenset()
+    return QueueFilter(statuses=OPEN, markets=one), QueueSort()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Final
 
 __all__ = [
+    "OPEN",
+    "PAGE_SIZE",
     "SORT_COLUMNS",
     "ExactRef",
     "QueueFilter",
@@ -20,6 +22,10 @@ __all__ = [
     "QueueSort",
     "open_first_matters",
 ]
+
+# The queue's rows read at a time: more than a tall terminal shows.
+PAGE_SIZE: Final = 100
+OPEN: Final = frozenset({"open"})
 
 SORT_COLUMNS: Final = (
     "claim",

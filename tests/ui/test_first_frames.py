@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from textual.widgets._footer import FooterKey
 
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens.claim import ClaimScreen
@@ -25,6 +24,7 @@ from guarantee_tui.ui.screens.effects import EffectsScreen
 from guarantee_tui.ui.screens.log import LogScreen
 from guarantee_tui.ui.screens.phone import PhoneScreen
 from guarantee_tui.ui.screens.queue import QueueScreen
+from guarantee_tui.ui.widgets.footer import AppFooter
 from tests.ui.conftest import settle
 
 MakeApp = Callable[..., GuaranteeApp]
@@ -34,7 +34,8 @@ Seen = tuple[str | None, tuple[str, ...]]
 def seen(screen: Screen[Any]) -> Seen:
     """What has the focus, and the actions of the footer's keys."""
     focused = screen.focused
-    keys = tuple(key.action for key in screen.query(FooterKey))
+    footers = screen.query(AppFooter)
+    keys = tuple(footers.first().actions()) if footers else ()
     return (focused.id if focused is not None else None, keys)
 
 

@@ -4,30 +4,29 @@ ones that matter: back, help, and the screen's first actions."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 import pytest
-from textual.widgets._footer import FooterKey
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Static
 
 from guarantee_tui.ui.app import GuaranteeApp
 from guarantee_tui.ui.screens.claim import ClaimScreen
-from guarantee_tui.ui.widgets.footer import AppFooter
+from guarantee_tui.ui.widgets.footer import AppFooter, FooterKey, cells, fitting
 from tests.ui.conftest import settle, until
 
 MakeApp = Callable[..., GuaranteeApp]
 
 
-def footer_keys(app: GuaranteeApp) -> list[FooterKey]:
-    footer = app.screen.query_one(AppFooter)
-    return [key for key in footer.query(FooterKey) if not key.has_class("-command-palette")]
-
-
 def footer_actions(app: GuaranteeApp) -> list[str]:
-    return [key.action for key in footer_keys(app)]
+    """The actions of the keys shown, the palette's apart."""
+    return [p.key.action for p in app.screen.query_one(AppFooter).placed() if not p.key.palette]
 
 
 def footer_width(app: GuaranteeApp) -> int:
-    footer = app.screen.query_one(AppFooter)
-    return sum(key.outer_size.width for key in footer.query(FooterKey))
+    return sum(p.width for p in app.screen.query_one(AppFooter).placed())
 
 
 async def open_claim(app: GuaranteeApp, pilot: object) -> None:
@@ -56,7 +55,7 @@ async def test_at_80_columns_the_footer_keeps_back_help_and_the_screens_actions(
         ]
         # What is shown fits: nothing is cut at the edge, the palette's key included.
         assert footer_width(app) <= 80
-        palette = app.screen.query_one(AppFooter).query_one(".-command-palette", FooterKey)
+        (palette,) = [p.key for p in app.screen.query_one(AppFooter).placed() if p.key.palette]
         assert palette.key_display and palette.description == ""
 
 
@@ -112,3 +111,95 @@ async def test_at_80_columns_a_decided_claim_shows_its_decision_key_not_approve_
         await pilot.press("d")
         await settle(pilot)
         assert not isinstance(app.screen, ClaimScreen)  # the decision as recorded
+
+
+class _Keys(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "mark", "Mark", tooltip="Marks it"),
+        Binding("n", "never", "Never"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("keys")
+        yield AppFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "never" else True
+
+    def action_mark(self) -> None:
+        self.marked += 1
+
+    def action_never(self) -> None:
+        raise AssertionError("a disabled key ran")
+
+
+class _KeysApp(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(_Keys())
+
+
+def _line(footer: AppFooter) -> str:
+    return footer.render_line(0).text
+
+
+async def test_one_widget_paints_each_key_and_each_is_clicked_and_hovered_on_its_own() -> None:
+    app = _KeysApp()
+    bells: list[None] = []
+    app.bell = lambda: bells.append(None)  # type: ignore[method-assign]
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, _Keys)
+        footer = screen.query_one(AppFooter)
+        placed = {p.key.action: p for p in footer.placed()}
+        assert list(placed) == ["mark", "never", "command_palette"]
+        assert _line(footer).startswith(" m Mark  n Never ")
+        assert _line(footer).endswith("▏^p palette ")
+        assert not placed["never"].key.enabled
+        await pilot.click(AppFooter, offset=(placed["mark"].x + 3, 0))
+        await pilot.pause()
+        assert screen.marked == 1
+        await pilot.click(AppFooter, offset=(placed["never"].x + 1, 0))
+        await pilot.pause()
+        assert bells and screen.marked == 1
+        # Between the keys and the palette's: nothing.
+        await pilot.click(AppFooter, offset=(placed["never"].x + placed["never"].width + 2, 0))
+        await pilot.pause()
+        assert screen.marked == 1 and len(bells) == 1
+        await pilot.hover(AppFooter, offset=(placed["mark"].x + 1, 0))
+        await pilot.pause()
+        assert footer.tooltip == "Marks it"
+        await pilot.hover(Static)
+        await pilot.pause()
+        assert footer.tooltip is None
+
+
+def _key(action: str, description: str, tier: int, *, palette: bool = False) -> FooterKey:
+    return FooterKey(action[0], action[0], description, action, True, "", tier, palette)
+
+
+def test_fitting_leaves_out_app_keys_first_then_the_palettes_word_then_the_screens_last() -> None:
+    keys = (
+        _key("back", "Back", 0),
+        _key("open", "Open claim", 1),
+        _key("log", "Log", 2),
+        _key("help", "Help", 0),
+        _key("command_palette", "palette", 0, palette=True),
+    )
+    everything = sum(cells(k) for k in keys) + 1
+    assert fitting(keys, everything) == keys
+    # One column short: the app's key goes, the palette keeps its word.
+    narrower = fitting(keys, everything - 1)
+    assert [k.action for k in narrower] == ["back", "open", "help", "command_palette"]
+    assert narrower[-1].description == "palette"
+    # Not even the screen's keys fit with the palette's word: it shows its key alone.
+    tight = sum(cells(k) for k in keys[:2] + keys[3:4]) + 1 + 1 + 1
+    fitted = fitting(keys, tight)
+    assert [k.action for k in fitted] == ["back", "open", "help", "command_palette"]
+    assert fitted[-1].description == ""
+    # Back and help stay whatever the width.
+    assert [k.action for k in fitting(keys, 5)] == ["back", "help", "command_palette"]

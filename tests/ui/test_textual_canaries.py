@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.command import CommandPalette
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from guarantee_tui.i18n import translator
 from guarantee_tui.ui.bindings import translate_bindings
@@ -95,40 +95,10 @@ async def test_the_apps_keymap_is_kept_in__keymap_and_moves_a_nodes_keys() -> No
     assert app.return_value == "marked"
 
 
-# --- widgets._footer.FooterKey (ui/widgets/footer.py AppFooter) -----------------
-
-
-def test_footer_keys_are_textuals_private_footerkey_with_a_compact_reactive() -> None:
-    from textual.widgets import _footer
-
-    key_class = getattr(_footer, "FooterKey", None)
-    assert key_class is not None, (
-        "textual.widgets._footer.FooterKey is gone: ui/widgets/footer.py builds keys with it"
-    )
-    assert isinstance(key_class.__dict__.get("compact"), Reactive), (
-        "FooterKey.compact is no longer a reactive: ui/widgets/footer.py sets it"
-    )
-    assert callable(getattr(Footer, "bindings_changed", None)), (
-        "Footer.bindings_changed is gone: ui/widgets/footer.py overrides it to "
-        "keep the footer when its keys have not changed"
-    )
-    assert "bindings_changed" in inspect.getsource(Footer.on_mount), (
-        "Footer no longer subscribes bindings_changed to the screen's signal: "
-        "ui/widgets/footer.py's override would never run"
-    )
-    assert isinstance(Footer.__dict__.get("_bindings_ready"), Reactive), (
-        "Footer._bindings_ready is gone: ui/widgets/footer.py sets it before "
-        "recomposing, in place of Footer.bindings_changed"
-    )
-    assert "_bindings_ready" in inspect.getsource(Footer.compose), (
-        "Footer.compose no longer waits for _bindings_ready: ui/widgets/footer.py "
-        "sets it to have the keys built"
-    )
+# --- Screen.bindings_updated_signal (ui/widgets/footer.py AppFooter) ------------
 
 
 async def test_the_footer_shows_translated_keys_and_the_palette_key_apart() -> None:
-    from textual.widgets._footer import FooterKey
-
     app = KeysApp()
     async with app.run_test(size=(80, 10)) as pilot:
         translate_bindings(app.screen, translator("fr"))
@@ -136,16 +106,13 @@ async def test_the_footer_shows_translated_keys_and_the_palette_key_apart() -> N
         app.screen.refresh_bindings()
         await pilot.pause()
         await pilot.pause()
-        footer = app.screen.query_one(AppFooter)
-        keys = list(footer.query(FooterKey))
-        assert keys, "Footer.compose no longer yields FooterKey widgets"
-        palette = [key for key in keys if key.has_class("-command-palette")]
-        assert len(palette) == 1, (
-            "Footer no longer marks the palette's key with -command-palette: "
-            "ui/widgets/footer.py leaves that key as built"
+        placed = app.screen.query_one(AppFooter).placed()
+        assert placed, (
+            "the footer shows no keys: does Screen.bindings_updated_signal still "
+            "fire (ui/widgets/footer.py subscribes to it)?"
         )
-        assert footer._keys(app.screen), "AppFooter sees no keys"
-        assert all(key.compact == footer.compact for key in keys if key not in palette)
+        assert "mark" in [p.key.action for p in placed]
+        assert [p.key.action for p in placed if p.key.palette] == ["command_palette"]
 
 
 # --- DataTable._update_dimensions, _update_count (ui/widgets/small_table.py) ---

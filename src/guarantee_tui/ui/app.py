@@ -31,9 +31,9 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from guarantee_tui.config import Settings
+from guarantee_tui.config import Settings, opening_view
 from guarantee_tui.errors import UserError
-from guarantee_tui.filters import QueueFilter, QueueSort
+from guarantee_tui.filters import PAGE_SIZE, QueueFilter, QueueSort
 from guarantee_tui.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator, translator
 from guarantee_tui.text import visible
 from guarantee_tui.ui.base import Translated
@@ -110,10 +110,12 @@ class OthersActed(Message):
 
 @dataclass(slots=True)
 class _FirstPageRead:
-    """A read of the queue's opening page: who waits for it, then the page."""
+    """A read of the queue's opening page: the page (None if it could not be
+    read that way), who waits for it, and whether a worker waits for it."""
 
+    done: Future[FirstPage | None] = field(default_factory=Future)
     waiting: list[Callable[[FirstPage], None]] = field(default_factory=list)
-    page: FirstPage | None = None
+    watched: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,17 +146,24 @@ class GuaranteeApp(App[None]):
         marketplace: MarketplaceSettings | None = None,
     ) -> None:
         super().__init__()
+        self.settings = settings
+        self.database: Any = database
+        self.database_name = ""
+        # Until the first page has painted, nothing heavy runs beside the
+        # event loop (see `start_background`).
+        self._background = False
+        self._first_page_file: Path | None = None
+        self._first_pages: dict[tuple[QueueFilter, QueueSort, int], _FirstPageRead] = {}
+        if database is None:
+            self._start_opening_page()
         # Every state readable at WCAG AA contrast (ui/theme.py).
         apply_theme(self)
-        self.settings = settings
         # Sends the effects and pulls the facts once the database is open (ui/link.py).
         self.link = MarketplaceLink(self, marketplace)
         self.tr: Translator = translator(settings.lang)
         # Checked here, before anything shows: a wrong entry is a config error.
         self.set_keymap(check_keymap(settings.keymap))
         self._clock = clock
-        self.database: Any = database
-        self.database_name = ""
         self.actor_role = "agent"
         self._db_ready = threading.Event()
         self._open_error: BaseException | None = None
@@ -163,11 +172,6 @@ class GuaranteeApp(App[None]):
         self._started = False
         self._lines: tuple[datetime, list[Any]] | None = None
         self._lines_pending = False
-        # Until the first page has painted, nothing heavy runs beside the
-        # event loop (see `start_background`).
-        self._background = False
-        self._first_page_file: Path | None = None
-        self._first_pages: dict[tuple[QueueFilter, QueueSort, int], _FirstPageRead] = {}
         # Who the database says acts (on PostgreSQL, the login's agent) and the
         # markets they work (None: not known yet), once the database is open.
         self.actor_name = " ".join(self.agent.split())
@@ -206,16 +210,11 @@ class GuaranteeApp(App[None]):
         if self.database is not None:
             self._background = True
             self._database_opened(self.database)
+        elif self._first_page_file is None:
+            self.start_background()
         else:
-            from guarantee_tui.services.first_page import database_file
-
-            self._first_page_file = database_file(self.settings.db)
-            if self._first_page_file is None:
-                self.start_background()
-            else:
-                self.database_name = self._first_page_file.name
-                Later(self, OPEN_AT_LATEST, self.start_background)
-        from guarantee_tui.ui.screens.queue import PAGE_SIZE, QueueScreen
+            Later(self, OPEN_AT_LATEST, self.start_background)
+        from guarantee_tui.ui.screens.queue import QueueScreen
 
         queue = QueueScreen()
         arrived = asyncio.Event()
@@ -262,6 +261,43 @@ class GuaranteeApp(App[None]):
             )
         self.line_statuses()
 
+    def _start_opening_page(self) -> None:
+        """Starts reading the queue's opening page from a SQLite file, before
+        the app runs: the file is read while Textual starts and the language's
+        data loads, not after."""
+        from guarantee_tui.services import first_page
+
+        path = self._first_page_file = first_page.database_file(self.settings.db)
+        if path is None:
+            return
+        self.database_name = path.name
+        f, sort = opening_view(self.settings.filters)
+        if first_page.serves(f, sort):
+            self._read_first_page((f, sort, PAGE_SIZE))
+
+    def _read_first_page(self, key: tuple[QueueFilter, QueueSort, int]) -> _FirstPageRead:
+        from guarantee_tui.services import first_page
+
+        path = self._first_page_file
+        assert path is not None
+        f, sort, limit = key
+        agent = self.agent
+        read = self._first_pages[key] = _FirstPageRead()
+
+        def work() -> None:
+            try:
+                page = first_page.read(path, f, sort, limit, agent)
+            except Exception:
+                # Only a head start: the database, once open, shows and
+                # explains whatever went wrong.
+                log.exception("reading the first page of %s", path)
+                page = None
+            read.done.set_result(page)
+
+        # A thread of its own: the app may not run yet (no worker before then).
+        threading.Thread(target=work, name="first-page", daemon=True).start()
+        return read
+
     def first_page(
         self,
         f: QueueFilter,
@@ -269,8 +305,8 @@ class GuaranteeApp(App[None]):
         limit: int,
         on_done: Callable[[FirstPage], None],
     ) -> bool:
-        """Reads the queue's opening page before the database is open, and hands
-        it to `on_done` on the event loop; False if it cannot be read that way.
+        """Has the queue's opening page, read before the database is open,
+        handed to `on_done` on the event loop; False if it cannot be read that way.
 
         Whoever receives the page calls `start_background` once it has painted.
         """
@@ -280,36 +316,27 @@ class GuaranteeApp(App[None]):
         if path is None or self._background or not first_page.serves(f, sort):
             return False
         key = (f, sort, limit)
-        read = self._first_pages.get(key)
-        if read is None:
-            read = self._first_pages[key] = _FirstPageRead()
-            agent = self.agent
+        read = self._first_pages.get(key) or self._read_first_page(key)
+        read.waiting.append(on_done)
+        if read.done.done():
+            self._first_page_read(key)
+        elif not read.watched:
+            read.watched = True
 
-            def work() -> None:
-                try:
-                    page = first_page.read(path, f, sort, limit, agent)
-                except Exception:
-                    # Only a head start: the database, once open, shows and
-                    # explains whatever went wrong.
-                    log.exception("reading the first page of %s", path)
-                    page = None
-                self.call_from_thread(self._first_page_read, key, page)
+            # Waited for in a worker, so that the app counts it as work under way.
+            def wait() -> None:
+                read.done.result()
+                self.call_from_thread(self._first_page_read, key)
 
-            self.run_worker(work, thread=True, exit_on_error=False, group="first-page")
-        if read.page is not None:
-            self._deliver_first_page(read.page, [on_done])
-        else:
-            read.waiting.append(on_done)
+            self.run_worker(wait, thread=True, exit_on_error=False, group="first-page")
         return True
 
-    def _first_page_read(
-        self, key: tuple[QueueFilter, QueueSort, int], page: FirstPage | None
-    ) -> None:
+    def _first_page_read(self, key: tuple[QueueFilter, QueueSort, int]) -> None:
         read = self._first_pages[key]
+        page = read.done.result()
         if page is None:
             self.start_background()
             return
-        read.page = page
         waiting, read.waiting = read.waiting, []
         if waiting:
             self._deliver_first_page(page, waiting)

@@ -33,8 +33,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from guarantee_tui.config import SavedFilter
-from guarantee_tui.filters import SORT_COLUMNS, ExactRef, QueueFilter, QueueRow, QueueSort
+from guarantee_tui.config import SavedFilter, opening_view, view_of
+from guarantee_tui.filters import (
+    OPEN,
+    PAGE_SIZE,
+    SORT_COLUMNS,
+    ExactRef,
+    QueueFilter,
+    QueueRow,
+    QueueSort,
+)
 from guarantee_tui.i18n import N_
 from guarantee_tui.policy.calendar import to_local
 from guarantee_tui.policy.markets import rules_for
@@ -59,7 +67,7 @@ if TYPE_CHECKING:
 
 STATUS_CYCLE: tuple[frozenset[str], ...] = (
     frozenset(),
-    frozenset({"open"}),
+    OPEN,
     frozenset({"approved", "rejected", "suspended"}),
 )
 MARKET_CYCLE: tuple[frozenset[str], ...] = (frozenset(), frozenset({"FR"}), frozenset({"PT"}))
@@ -74,8 +82,6 @@ HELD_CYCLE: tuple[str, ...] = ("all", "mine", "unheld")
 # From this width the holder's name and since when; below, their initials.
 HOLDER_WIDE = 100
 HOLDER_MAX = 24
-# Rows the table asks for at a time.
-PAGE_SIZE = 100
 SORT_CYCLE: tuple[str | None, ...] = (None, *SORT_COLUMNS)
 # Reload the queue this long after the last key typed in the filter (a key
 # typed meanwhile cancels the search under way: scripts/bench.py measures both).
@@ -337,31 +343,8 @@ class QueueScreen(AppScreen):
         return next((s for s in self._saved if s.name == name), None)
 
     def _default_view(self) -> tuple[QueueFilter, QueueSort]:
-        """Open claims of the agent's market (when they work one), or the config
-        file's `[filters.default]`."""
-        saved = self._saved_named("default")
-        if saved is not None:
-            return self._view_of(saved)
         markets = self.gapp.actor_markets if self.is_attached else None
-        return (
-            QueueFilter(
-                statuses=STATUS_CYCLE[1],
-                markets=frozenset(markets) if markets and len(markets) == 1 else frozenset(),
-            ),
-            QueueSort(),
-        )
-
-    @staticmethod
-    def _view_of(saved: SavedFilter) -> tuple[QueueFilter, QueueSort]:
-        return (
-            QueueFilter(
-                text=saved.text,
-                statuses=frozenset(saved.statuses),
-                markets=frozenset(saved.markets),
-                verdicts=frozenset(saved.verdicts),
-            ),
-            QueueSort(saved.sort, saved.descending),
-        )
+        return opening_view(self._saved, markets)
 
     def action_saved_filter(self) -> None:
         if not self._saved:
@@ -380,7 +363,7 @@ class QueueScreen(AppScreen):
             return
         self._saved_index = self._saved.index(saved)
         self._markets_chosen = True
-        f, sort = self._view_of(saved)
+        f, sort = view_of(saved)
         self._show_text(f.text)
         self.sort = sort
         self.table.set_sort(sort.column, sort.descending)
@@ -573,7 +556,7 @@ class QueueScreen(AppScreen):
             parts.append(tr.plural("{n} claim", "{n} claims", self._total))
         if 0 <= self._saved_index < len(self._saved):
             saved = self._saved[self._saved_index]
-            if self._view_of(saved) == (f, self.sort):
+            if view_of(saved) == (f, self.sort):
                 parts.append(tr("saved filter: {name}", name=visible(saved.name)))
         parts.append(tr("status: {value}", value=self._describe(f.statuses, "status")))
         parts.append(tr("market: {value}", value=", ".join(sorted(f.markets)) or tr("all")))
