@@ -142,6 +142,11 @@ class _KeysApp(App[None]):
         self.push_screen(_Keys())
 
 
+def _tip(footer: AppFooter) -> tuple[object, str]:
+    """The footer's tooltip and mouse pointer."""
+    return footer.tooltip, str(footer.styles.pointer)
+
+
 def _line(footer: AppFooter) -> str:
     return footer.render_line(0).text
 
@@ -172,10 +177,13 @@ async def test_one_widget_paints_each_key_and_each_is_clicked_and_hovered_on_its
         assert screen.marked == 1 and len(bells) == 1
         await pilot.hover(AppFooter, offset=(placed["mark"].x + 1, 0))
         await pilot.pause()
-        assert footer.tooltip == "Marks it"
+        assert _tip(footer) == ("Marks it", "pointer")
+        hovered = footer.render_line(0)
         await pilot.hover(Static)
         await pilot.pause()
-        assert footer.tooltip is None
+        assert _tip(footer) == (None, "default")
+        # The key under the mouse had the hover's background, and has it no more.
+        assert footer.render_line(0) != hovered
 
 
 def _key(action: str, description: str, tier: int, *, palette: bool = False) -> FooterKey:

@@ -31,6 +31,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import App
+from textual.color import Color
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -254,14 +255,26 @@ class AppFooter(Widget, can_focus=False):
     # --- painting -----------------------------------------------------------
 
     def _styles(self, key: FooterKey) -> tuple[Style, Style, Style]:
-        item = self.get_component_rich_style(
-            "app-footer--hover" if key.action == self._hover else "app-footer--item"
-        )
+        hovered = key.action == self._hover
+        item = self.get_component_rich_style("app-footer--hover" if hovered else "app-footer--item")
         if not key.enabled:
             item += Style(dim=True)
-        keys = self.get_component_rich_style("app-footer--key")
-        words = self.get_component_rich_style("app-footer--description")
+        keys, words = (
+            self._over(name, item) if hovered else self.get_component_rich_style(name)
+            for name in ("app-footer--key", "app-footer--description")
+        )
         return item, keys, words
+
+    def _over(self, name: str, item: Style) -> Style:
+        """A part's style over the hovered key's background, as Textual blends a
+        child's background over its parent's."""
+        style = self.get_component_rich_style(name)
+        if item.bgcolor is None:
+            return style
+        background = (
+            Color.from_rich_color(item.bgcolor) + self.get_component_styles(name).background
+        )
+        return style + Style(bgcolor=background.rich_color)
 
     def _paint(self, key: FooterKey) -> Text:
         item, keys, words = self._styles(key)
@@ -317,6 +330,7 @@ class AppFooter(Widget, can_focus=False):
         if self._hover is not None:
             self._hover = None
             self.tooltip = None
+            self.styles.pointer = "default"
             self.refresh()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
