@@ -120,6 +120,8 @@ FILTER_SORTS: Final = (
     "refund",
 )
 FILTER_FIELDS: Final = ("status", "market", "verdict", "text", "sort")
+# The saved filter the queue opens on, and what `x` goes back to.
+DEFAULT_FILTER: Final = "default"
 DEFAULT_MAX_MESSAGE_MB: Final = 25
 
 
@@ -193,12 +195,17 @@ def view_of(saved: SavedFilter) -> tuple[QueueFilter, QueueSort]:
     )
 
 
+def saved_named(saved: Iterable[SavedFilter], name: str) -> SavedFilter | None:
+    """The `[filters.NAME]` of the config file called `name`, if there is one."""
+    return next((s for s in saved if s.name == name), None)
+
+
 def opening_view(
     saved: Iterable[SavedFilter], markets: frozenset[str] | None = None
 ) -> tuple[QueueFilter, QueueSort]:
     """What the queue opens on: the config file's `[filters.default]`, else the
     open claims of the agent's market (when they work one, `markets`)."""
-    default = next((s for s in saved if s.name == "default"), None)
+    default = saved_named(saved, DEFAULT_FILTER)
     if default is not None:
         return view_of(default)
     one = frozenset(markets) if markets and len(markets) == 1 else frozenset()

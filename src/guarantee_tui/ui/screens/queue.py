@@ -33,7 +33,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, Static
 
-from guarantee_tui.config import SavedFilter, opening_view, view_of
+from guarantee_tui.config import (
+    DEFAULT_FILTER,
+    SavedFilter,
+    opening_view,
+    saved_named,
+    view_of,
+)
 from guarantee_tui.filters import (
     OPEN,
     PAGE_SIZE,
@@ -332,15 +338,12 @@ class QueueScreen(AppScreen):
         markets = self.gapp.actor_markets
         if self._markets_chosen or markets is None or len(markets) != 1:
             return
-        if self._saved_named("default") is not None:
+        if saved_named(self._saved, DEFAULT_FILTER) is not None:
             return  # the config file's default view names its own markets
         if self.filter.markets != markets:
             self._set_filter(replace(self.filter, markets=frozenset(markets)))
 
     # --- the default view and the saved ones --------------------------------
-
-    def _saved_named(self, name: str) -> SavedFilter | None:
-        return next((s for s in self._saved if s.name == name), None)
 
     def _default_view(self) -> tuple[QueueFilter, QueueSort]:
         markets = self.gapp.actor_markets if self.is_attached else None
@@ -358,7 +361,7 @@ class QueueScreen(AppScreen):
 
     def apply_saved(self, name: str) -> None:
         """Shows the saved filter `name` (the key `f`, the command palette)."""
-        saved = self._saved_named(name)
+        saved = saved_named(self._saved, name)
         if saved is None:
             return
         self._saved_index = self._saved.index(saved)
